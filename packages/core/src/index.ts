@@ -1,0 +1,38 @@
+export {
+  ExitCode,
+  FipsyardError,
+  PipelineInvalidError,
+  UsageError,
+  InfrastructureError,
+  CancelledError,
+  isFipsyardError,
+  isInfrastructureError,
+  describeError,
+  formatDiagnostic,
+  formatLocation,
+} from './errors.js';
+export type { Diagnostic, SourceLocation, Service, FipsyardErrorOptions } from './errors.js';
+export type {
+  PipelineSpec,
+  ImageSpec,
+  CheckSpec,
+  SuiteCheckSpec,
+  CommandCheckSpec,
+  OutputExpectation,
+  PatternSpec,
+} from './spec.js';
+export { stageId } from './plan.js';
+export type { Plan, Stage, StageKind } from './plan.js';
+export { checkFails } from './results.js';
+export type {
+  CheckResult,
+  CheckStatus,
+  StageStatus,
+  RunStatus,
+  BuildOutput,
+  TestOutput,
+  StageOutput,
+  StageOutcome,
+} from './results.js';
+export { silentLogger } from './logger.js';
+export type { Logger, LogContext, LogLevel } from './logger.js';

@@ -1,0 +1,114 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import type { Diagnostic, SourceLocation } from '@fipsyard/core';
+
+/** Refuse files larger than this before parsing: a pipeline file is never that big. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+export type PathSegment = string | number;
+
+/** A parsed YAML document that can say where any path in it is. */
+export class SourceDocument {
+  constructor(
+    readonly file: string,
+    readonly doc: Document.Parsed,
+    private readonly lines: LineCounter,
+  ) {}
+
+  static parse(file: string, text: string): { source: SourceDocument; errors: Diagnostic[] } {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, {
+      lineCounter: lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+      strict: true,
+      // YAML 1.2 core schema: "no" stays a string, no surprises from 1.1 booleans.
+      version: '1.2',
+      schema: 'core',
+    });
+    const source = new SourceDocument(file, doc, lines);
+    const errors: Diagnostic[] = [];
+    for (const e of doc.errors) {
+      errors.push({
+        severity: 'error',
+        message: `YAML syntax: ${firstLine(e.message)}`,
+        hint: yamlHint(e.code),
+        location: source.at(e.pos[0]),
+      });
+    }
+    for (const w of doc.warnings) {
+      errors.push({ severity: 'warning', message: `YAML: ${firstLine(w.message)}`, location: source.at(w.pos[0]) });
+    }
+    return { source, errors };
+  }
+
+  at(offset: number): SourceLocation {
+    const p = this.lines.linePos(offset);
+    return { file: this.file, line: p.line, col: p.col };
+  }
+
+  /** The node at `path`, or the deepest existing ancestor. */
+  node(path: readonly PathSegment[]): Node | undefined {
+    let current: unknown = this.doc.contents;
+    let last: Node | undefined = isNode(current) ? current : undefined;
+    for (const seg of path) {
+      if (isMap(current)) {
+        const pair = current.items.find((p: Pair) => isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) return last;
+        current = pair.value;
+      } else if (isSeq(current) && typeof seg === 'number') {
+        current = current.items[seg];
+      } else {
+        return last;
+      }
+      if (isNode(current)) last = current;
+      else return last;
+    }
+    return last;
+  }
+
+  /** The key node of the pair at `path` (for "unknown key" errors). */
+  keyNode(path: readonly PathSegment[]): Node | undefined {
+    const parent = this.node(path.slice(0, -1));
+    const key = path[path.length - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((p: Pair) => isScalar(p.key) && String(p.key.value) === String(key));
+      if (pair && isNode(pair.key)) return pair.key;
+    }
+    return this.node(path);
+  }
+
+  locate(path: readonly PathSegment[], opts: { key?: boolean } = {}): SourceLocation {
+    const node = opts.key ? this.keyNode(path) : this.node(path);
+    const offset = node?.range?.[0] ?? 0;
+    return this.at(offset);
+  }
+}
+
+function isNode(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && 'range' in v;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+function yamlHint(code: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'each key may appear once per mapping; remove or rename the repeated one';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'check the indentation and that every "key: value" has a space after the colon';
+    case 'TAB_AS_INDENT':
+      return 'indent with spaces, not tabs';
+    case 'BAD_ALIAS':
+    case 'ALIAS_PROPS':
+      return 'an alias (*name) must refer to an anchor (&name) defined earlier';
+    default:
+      return 'fix the YAML syntax at this position';
+  }
+}
+
+export function pathToString(path: readonly PathSegment[]): string {
+  return path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[') || '(top level)';
+}

@@ -1,0 +1,191 @@
+import type { Diagnostic, ImageSpec, PipelineSpec } from '@fipsyard/core';
+import type { PathSegment, SourceDocument } from './document.js';
+import { closest } from './suggest.js';
+
+/** What rules may ask of the file system; injected so rules stay testable. */
+export interface FileProbe {
+  isDirectory(path: string): boolean;
+  isFile(path: string): boolean;
+  readText(path: string): string | undefined;
+}
+
+export interface RuleContext {
+  spec: PipelineSpec;
+  source: SourceDocument;
+  files: FileProbe;
+  /** Built-in suite names the workers know. Undefined: not checked. */
+  knownSuites?: readonly string[];
+  /** `path.join` for the platform. */
+  join(...parts: string[]): string;
+  report(d: Omit<Diagnostic, 'location'> & { at: readonly PathSegment[]; key?: boolean }): void;
+}
+
+export type Rule = (ctx: RuleContext) => void;
+
+const parentExists: Rule = ({ spec, report }) => {
+  const names = spec.images.map((i) => i.name);
+  for (const image of spec.images) {
+    if (image.parent === undefined) continue;
+    if (image.parent === image.name) {
+      report({ severity: 'error', message: `image "${image.name}" names itself as its parent`, hint: 'remove "parent:" or name another image', at: ['images', image.name, 'parent'] });
+    } else if (!names.includes(image.parent)) {
+      const guess = closest(image.parent, names);
+      report({
+        severity: 'error',
+        message: `image "${image.name}" has unknown parent "${image.parent}"`,
+        hint: guess ? `did you mean "${guess}"? images in this file: ${names.join(', ')}` : `images in this file: ${names.join(', ')}`,
+        at: ['images', image.name, 'parent'],
+      });
+    }
+  }
+};
+
+const noCycles: Rule = ({ spec, report }) => {
+  const parentOf = new Map(spec.images.map((i) => [i.name, i.parent]));
+  const reported = new Set<string>();
+  for (const image of spec.images) {
+    const chain: string[] = [];
+    let cur: string | undefined = image.name;
+    while (cur !== undefined && parentOf.has(cur) && !chain.includes(cur)) {
+      chain.push(cur);
+      cur = parentOf.get(cur);
+    }
+    if (cur === undefined || !chain.includes(cur)) continue;
+    const cycle = [...chain.slice(chain.indexOf(cur)), cur];
+    if (cycle.length <= 2) continue; // self-parent: reported by parentExists
+    const key = [...cycle.slice(0, -1)].sort().join(',');
+    if (reported.has(key)) continue;
+    reported.add(key);
+    // Show the cycle in build order: parent -> child -> ... -> parent.
+    const order = [...cycle].reverse();
+    report({
+      severity: 'error',
+      message: `images depend on each other in a cycle: ${order.join(' -> ')}`,
+      hint: 'a base image cannot be built on one of its own descendants; remove one "parent:" in the cycle',
+      at: ['images', cycle[0]!, 'parent'],
+    });
+  }
+};
+
+const contextExists: Rule = ({ spec, files, join, report }) => {
+  for (const image of spec.images) {
+    if (image.context.includes('${')) continue; // already reported as an undefined variable
+    if (!files.isDirectory(image.context)) {
+      report({
+        severity: 'error',
+        message: `build context of "${image.name}" is not a directory: ${image.context}`,
+        hint: 'context paths are relative to the pipeline file; create the directory or fix the path',
+        at: ['images', image.name, 'context'],
+      });
+      continue;
+    }
+    const dockerfile = join(image.context, image.dockerfile);
+    if (!files.isFile(dockerfile)) {
+      report({
+        severity: 'error',
+        message: `Dockerfile of "${image.name}" not found: ${dockerfile}`,
+        hint: '"dockerfile:" is relative to the context directory (default "Dockerfile")',
+        at: ['images', image.name, image.dockerfile === 'Dockerfile' ? 'context' : 'dockerfile'],
+      });
+    }
+  }
+};
+
+/** A derived image must really be built FROM the parent's image ID, or the lineage is a lie. */
+const derivedUsesParentArg: Rule = ({ spec, files, join, report }) => {
+  for (const image of spec.images) {
+    if (image.parent === undefined) continue;
+    const text = files.readText(join(image.context, image.dockerfile));
+    if (text === undefined) continue;
+    if (!firstFromUses(text, image.parentArg)) {
+      report({
+        severity: 'error',
+        message: `Dockerfile of "${image.name}" does not build FROM its parent: its first FROM does not use \${${image.parentArg}}`,
+        hint: `start it with "ARG ${image.parentArg}" and "FROM \${${image.parentArg}}"; fipsyard passes the exact image ID of "${image.parent}" in that build arg`,
+        at: ['images', image.name, 'parent'],
+      });
+    }
+  }
+};
+
+export function firstFromUses(dockerfile: string, arg: string): boolean {
+  const joined = dockerfile.replace(/\\\r?\n/g, ' ');
+  for (const line of joined.split(/\r?\n/)) {
+    const m = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/i.exec(line);
+    if (!m) continue;
+    const ref = m[1] ?? '';
+    return ref === `$${arg}` || ref === `\${${arg}}`;
+  }
+  return false;
+}
+
+const checksValid: Rule = ({ spec, knownSuites, report }) => {
+  for (const image of spec.images) {
+    const seen = new Set<string>();
+    image.checks.forEach((check, i) => {
+      const at = ['images', image.name, 'checks', i] as const;
+      if (check.kind === 'suite') {
+        if (knownSuites && !knownSuites.includes(check.suite)) {
+          const guess = closest(check.suite, knownSuites);
+          report({
+            severity: 'error',
+            message: `unknown check suite "${check.suite}" for image "${image.name}"`,
+            hint: `${guess ? `did you mean "${guess}"? ` : ''}built-in suites: ${knownSuites.join(', ')}`,
+            at: [...at, 'suite'],
+          });
+        }
+        if (seen.has(`suite:${check.suite}`)) report({ severity: 'warning', message: `suite "${check.suite}" is listed twice for "${image.name}"`, at: [...at, 'suite'] });
+        seen.add(`suite:${check.suite}`);
+        return;
+      }
+      if (seen.has(check.id)) {
+        report({ severity: 'error', message: `check id "${check.id}" is used twice in image "${image.name}"`, hint: 'give each check of an image its own id', at: [...at, 'id'] });
+      }
+      seen.add(check.id);
+    });
+  }
+};
+
+const REFERENCE = /^(?:(?:[a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/;
+
+const tagsValid: Rule = ({ spec, report }) => {
+  const owner = new Map<string, string>();
+  for (const image of spec.images) {
+    image.tags.forEach((tag, i) => {
+      if (!REFERENCE.test(tag) || tag.length > 255) {
+        report({
+          severity: 'error',
+          message: `"${tag}" is not a valid image reference (image "${image.name}")`,
+          hint: 'write [registry/]repository[:tag] in lowercase, e.g. fipsyard/node-dev:20',
+          at: ['images', image.name, 'tags', i],
+        });
+        return;
+      }
+      const prev = owner.get(withTag(tag));
+      if (prev !== undefined && prev !== image.name) {
+        report({ severity: 'error', message: `tag "${tag}" is given to both "${prev}" and "${image.name}"`, hint: 'each tag may name one image', at: ['images', image.name, 'tags', i] });
+      }
+      owner.set(withTag(tag), image.name);
+    });
+  }
+};
+
+function withTag(ref: string): string {
+  const slash = ref.lastIndexOf('/');
+  return ref.slice(slash + 1).includes(':') ? ref : `${ref}:latest`;
+}
+
+const secretArgsDeclared: Rule = ({ spec, report }) => {
+  for (const image of spec.images) {
+    image.secretArgs.forEach((name, i) => {
+      if (!Object.hasOwn(image.args, name)) {
+        report({ severity: 'warning', message: `secret build arg "${name}" of "${image.name}" is not among its args`, at: ['images', image.name, 'secretArgs', i] });
+      }
+    });
+  }
+};
+
+/** The rules, in the order their messages are most useful. */
+export const RULES: readonly Rule[] = [parentExists, noCycles, contextExists, derivedUsesParentArg, checksValid, tagsValid, secretArgsDeclared];
+
+export type { ImageSpec };
