@@ -1,0 +1,14 @@
+export type {
+  ContainerRuntime,
+  EngineInfo,
+  BuildRequest,
+  BuildResult,
+  ImageInfo,
+  IdleContainerRequest,
+  ContainerHandle,
+  ExecRequest,
+  ExecResult,
+} from './runtime.js';
+export type { StageContext, StagePlugin, ProbeContext, ProbeOutput, CheckDefinition, CheckSuite } from './plugin.js';
+export { definePlugin, defineSuite } from './define.js';
+export { LABELS } from './labels.js';

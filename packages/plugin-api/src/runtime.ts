@@ -1,0 +1,99 @@
+/**
+ * The container runtime as plugins see it: a narrow port in our own words. The Docker adapter
+ * (`@fipsyard/runtime`) implements it; unit tests use a fake.
+ */
+export interface ContainerRuntime {
+  /** Engine facts recorded with every run. Throws InfrastructureError when unreachable. */
+  info(signal?: AbortSignal): Promise<EngineInfo>;
+  build(request: BuildRequest, signal?: AbortSignal): Promise<BuildResult>;
+  inspectImage(ref: string): Promise<ImageInfo | undefined>;
+  tagImage(imageId: string, ref: string): Promise<void>;
+  /** Creates and starts a container that idles whatever the image's own entrypoint does. */
+  startIdle(request: IdleContainerRequest, signal?: AbortSignal): Promise<ContainerHandle>;
+  exec(containerId: string, request: ExecRequest, signal?: AbortSignal): Promise<ExecResult>;
+  /** Force-removes a container; a container already gone is not an error. */
+  remove(containerId: string): Promise<void>;
+  /** Removes every container carrying all these labels; returns the ids removed. */
+  removeContainersByLabel(labels: Record<string, string>): Promise<string[]>;
+}
+
+export interface EngineInfo {
+  serverVersion: string;
+  apiVersion: string;
+  kernelVersion: string;
+  operatingSystem: string;
+  architecture: string;
+}
+
+export interface BuildRequest {
+  /** Absolute path of the context directory. */
+  context: string;
+  /** Dockerfile path inside the context. */
+  dockerfile: string;
+  args: Record<string, string>;
+  /** Arg names whose values must not appear in logs. */
+  secretArgs?: readonly string[];
+  labels: Record<string, string>;
+  /** Receives each line of build output as it arrives. */
+  onLog?: (line: string) => void;
+}
+
+export type BuildResult =
+  | { status: 'built'; imageId: string; logTail: string[] }
+  | {
+      status: 'failed';
+      /** The daemon's own error message. */
+      error: string;
+      logTail: string[];
+      /** True when the cause is outside the Dockerfile (an image that cannot be pulled...). */
+      infrastructure: boolean;
+    };
+
+export interface ImageInfo {
+  id: string;
+  repoTags: string[];
+  /** Layer digests, base first. */
+  layers: string[];
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  user: string;
+  entrypoint: string[];
+  cmd: string[];
+  workingDir: string;
+  created: string;
+}
+
+export interface IdleContainerRequest {
+  image: string;
+  labels: Record<string, string>;
+  /** Container name; default: chosen by the engine. */
+  name?: string;
+  /** Default 512 MiB. */
+  memoryBytes?: number;
+  /** Default 256. */
+  pidsLimit?: number;
+}
+
+export interface ContainerHandle {
+  id: string;
+}
+
+export interface ExecRequest {
+  argv: string[];
+  /** Default 60 s. */
+  timeoutMs?: number;
+  /** Output beyond this many bytes per stream is dropped. Default 1 MiB. */
+  maxOutputBytes?: number;
+  env?: Record<string, string>;
+}
+
+export interface ExecResult {
+  /** Null when the process did not finish (timeout, cancelled). */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+  /** True when output was cut at `maxOutputBytes`. */
+  truncated: boolean;
+}

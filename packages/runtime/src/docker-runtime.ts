@@ -1,0 +1,329 @@
+import { PassThrough, type Readable } from 'node:stream';
+import Docker from 'dockerode';
+import { InfrastructureError, describeError } from '@fipsyard/core';
+import type {
+  BuildRequest,
+  BuildResult,
+  ContainerHandle,
+  ContainerRuntime,
+  EngineInfo,
+  ExecRequest,
+  ExecResult,
+  IdleContainerRequest,
+  ImageInfo,
+} from '@fipsyard/plugin-api';
+import { BuildStreamParser, isImageSourceError, redact } from './build-stream.js';
+import { listContext, packContext } from './context.js';
+
+export interface DockerRuntimeOptions {
+  /**
+   * Where the engine listens: `unix:///path`, `/path/to.sock`, `tcp://host:port` or
+   * `http://host:port`. Default `/var/run/docker.sock`.
+   */
+  host?: string;
+  /** Lines of build output kept for failure reports. Default 40. */
+  logTailLines?: number;
+}
+
+const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_OUTPUT = 1024 * 1024;
+
+/** Parses a DOCKER_HOST-style address into dockerode options. */
+export function dockerConnection(host: string | undefined): Docker.DockerOptions {
+  if (!host) return { socketPath: '/var/run/docker.sock' };
+  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
+  if (host.startsWith('/')) return { socketPath: host };
+  const url = new URL(host.replace(/^tcp:/, 'http:'));
+  return { protocol: url.protocol === 'https:' ? 'https' : 'http', host: url.hostname, port: Number(url.port || 2375) };
+}
+
+/** The Docker Engine adapter: the only place that speaks dockerode. */
+export class DockerRuntime implements ContainerRuntime {
+  private readonly docker: Docker;
+  private readonly where: string;
+  private readonly tailLines: number;
+
+  constructor(options: DockerRuntimeOptions = {}, docker?: Docker) {
+    this.docker = docker ?? new Docker(dockerConnection(options.host));
+    this.where = options.host ?? '/var/run/docker.sock';
+    this.tailLines = options.logTailLines ?? 40;
+  }
+
+  async info(signal?: AbortSignal): Promise<EngineInfo> {
+    const timeout = AbortSignal.timeout(5000);
+    const s = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    try {
+      // dockerode honours abortSignal here; its typings do not declare the options argument.
+      const withSignal = (fn: unknown) => (fn as (o: { abortSignal: AbortSignal }) => Promise<Record<string, unknown>>).call(this.docker, { abortSignal: s });
+      const [info, version] = await Promise.all([withSignal(this.docker.info), withSignal(this.docker.version)]);
+      return {
+        serverVersion: String(version['Version'] ?? ''),
+        apiVersion: String(version['ApiVersion'] ?? ''),
+        kernelVersion: String(info['KernelVersion'] ?? ''),
+        operatingSystem: String(info['OperatingSystem'] ?? ''),
+        architecture: String(info['Architecture'] ?? ''),
+      };
+    } catch (err) {
+      throw this.unreachable(err);
+    }
+  }
+
+  private unreachable(err: unknown): InfrastructureError {
+    return new InfrastructureError('docker', `Docker Engine unreachable at ${this.where}: ${describeError(err)}`, {
+      hint: 'start it (`sudo dockerd &`, or `npm start`, which installs and starts it), or set DOCKER_HOST to a running engine',
+      cause: err,
+    });
+  }
+
+  async build(req: BuildRequest, signal?: AbortSignal): Promise<BuildResult> {
+    const secrets = (req.secretArgs ?? []).map((k) => req.args[k]).filter((v): v is string => typeof v === 'string');
+    const tail: string[] = [];
+    const log = (line: string) => {
+      const safe = redact(line, secrets);
+      tail.push(safe);
+      if (tail.length > this.tailLines) tail.shift();
+      req.onLog?.(safe);
+    };
+    const tar = packContext(listContext(req.context, req.dockerfile));
+    let response: Readable;
+    try {
+      response = (await this.docker.buildImage(tar, {
+        dockerfile: req.dockerfile,
+        buildargs: req.args,
+        labels: req.labels,
+        // Remove intermediate containers, also when the build fails.
+        rm: true,
+        forcerm: true,
+        pull: false,
+        version: '1',
+        ...(signal ? { abortSignal: signal } : {}),
+      })) as unknown as Readable;
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw this.classify(err);
+    }
+    const parser = new BuildStreamParser();
+    let imageId: string | undefined;
+    let error: string | undefined;
+    const handle = (msgs: ReturnType<BuildStreamParser['push']>) => {
+      for (const m of msgs) {
+        if (m.type === 'log') log(m.text);
+        else if (m.type === 'image') imageId = m.id;
+        else error = redact(m.message, secrets);
+      }
+    };
+    try {
+      for await (const chunk of response) handle(parser.push(String(chunk)));
+      handle(parser.end());
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw this.classify(err);
+    }
+    if (error !== undefined) return { status: 'failed', error, logTail: tail, infrastructure: isImageSourceError(error) };
+    if (imageId === undefined) {
+      return { status: 'failed', error: 'the build stream ended without an image ID (connection cut?)', logTail: tail, infrastructure: true };
+    }
+    return { status: 'built', imageId, logTail: tail };
+  }
+
+  private classify(err: unknown): Error {
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status === undefined) return this.unreachable(err);
+    return err instanceof Error ? err : new Error(describeError(err));
+  }
+
+  async inspectImage(ref: string): Promise<ImageInfo | undefined> {
+    try {
+      const i = (await this.docker.getImage(ref).inspect()) as Docker.ImageInspectInfo;
+      const env = Object.fromEntries((i.Config?.Env ?? []).map((kv) => {
+        const eq = kv.indexOf('=');
+        return eq < 0 ? [kv, ''] : [kv.slice(0, eq), kv.slice(eq + 1)];
+      }));
+      return {
+        id: i.Id,
+        repoTags: i.RepoTags ?? [],
+        layers: i.RootFS?.Layers ?? [],
+        env,
+        labels: i.Config?.Labels ?? {},
+        user: i.Config?.User ?? '',
+        entrypoint: toList(i.Config?.Entrypoint),
+        cmd: toList(i.Config?.Cmd),
+        workingDir: i.Config?.WorkingDir ?? '',
+        created: i.Created,
+      };
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      throw this.classify(err);
+    }
+  }
+
+  async tagImage(imageId: string, ref: string): Promise<void> {
+    const { repo, tag } = splitReference(ref);
+    try {
+      await this.docker.getImage(imageId).tag({ repo, tag });
+    } catch (err) {
+      throw this.classify(err);
+    }
+  }
+
+  async startIdle(req: IdleContainerRequest, signal?: AbortSignal): Promise<ContainerHandle> {
+    let container: Docker.Container;
+    try {
+      container = await this.docker.createContainer({
+        Image: req.image,
+        ...(req.name ? { name: req.name } : {}),
+        // Idle whatever the image's own entrypoint would do; checks arrive as execs.
+        Entrypoint: ['sleep'],
+        Cmd: ['infinity'],
+        Labels: req.labels,
+        NetworkDisabled: true,
+        AttachStdin: false,
+        AttachStdout: false,
+        AttachStderr: false,
+        Tty: false,
+        OpenStdin: false,
+        HostConfig: {
+          NetworkMode: 'none',
+          CapDrop: ['ALL'],
+          SecurityOpt: ['no-new-privileges'],
+          Memory: req.memoryBytes ?? 512 * 1024 * 1024,
+          PidsLimit: req.pidsLimit ?? 256,
+          // docker-init as PID 1: signals are handled and stop is immediate.
+          Init: true,
+          AutoRemove: false,
+        },
+        ...(signal ? { abortSignal: signal } : {}),
+      });
+    } catch (err) {
+      throw this.classify(err);
+    }
+    try {
+      await container.start();
+    } catch (err) {
+      await this.remove(container.id);
+      throw new Error(`cannot start a container of ${req.image}: ${describeError(err)}`, { cause: err });
+    }
+    return { id: container.id };
+  }
+
+  async exec(containerId: string, req: ExecRequest, signal?: AbortSignal): Promise<ExecResult> {
+    const started = performance.now();
+    const max = req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    const container = this.docker.getContainer(containerId);
+    const exec = await container
+      .exec({
+        Cmd: req.argv,
+        AttachStdin: false,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        ...(req.env ? { Env: Object.entries(req.env).map(([k, v]) => `${k}=${v}`) } : {}),
+      })
+      .catch((err: unknown) => {
+        throw this.classify(err);
+      });
+    const stream = (await exec.start({ hijack: true, stdin: false, Detach: false })) as unknown as Readable;
+    const out = new Capture(max);
+    const errOut = new Capture(max);
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    stdout.on('data', (c: Buffer) => out.add(c));
+    stderr.on('data', (c: Buffer) => errOut.add(c));
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+
+    const timeoutMs = req.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    let timedOut = false;
+    const ended = new Promise<'ended' | 'timeout' | 'aborted'>((resolve) => {
+      const timer = setTimeout(() => {
+        timedOut = true;
+        resolve('timeout');
+      }, timeoutMs);
+      const onAbort = () => resolve('aborted');
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve('ended');
+      };
+      stream.on('end', done);
+      stream.on('close', done);
+      stream.on('error', done);
+    });
+    const how = await ended;
+    if (how !== 'ended') stream.destroy();
+    // Only once the stream has ended does inspect report the real exit code.
+    let exitCode: number | null = null;
+    if (how === 'ended') {
+      const info = await exec.inspect();
+      exitCode = info.Running ? null : (info.ExitCode ?? null);
+    }
+    return {
+      exitCode,
+      stdout: out.text(),
+      stderr: errOut.text(),
+      durationMs: Math.round(performance.now() - started),
+      timedOut,
+      truncated: out.truncated || errOut.truncated,
+    };
+  }
+
+  async remove(containerId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(containerId).remove({ force: true, v: true });
+    } catch (err) {
+      const code = (err as { statusCode?: number }).statusCode;
+      if (code === 404) return;
+      if (code === 409) {
+        // "removal already in progress": wait for it rather than leave it behind.
+        await new Promise((r) => setTimeout(r, 200));
+        return this.remove(containerId);
+      }
+      throw this.classify(err);
+    }
+  }
+
+  async removeContainersByLabel(labels: Record<string, string>): Promise<string[]> {
+    const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
+    const list = await this.docker.listContainers({ all: true, filters }).catch((err: unknown) => {
+      throw this.classify(err);
+    });
+    await Promise.all(list.map((c) => this.remove(c.Id)));
+    return list.map((c) => c.Id);
+  }
+}
+
+class Capture {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+  constructor(private readonly max: number) {}
+  add(chunk: Buffer): void {
+    if (this.size >= this.max) {
+      this.truncated = true;
+      return;
+    }
+    const room = this.max - this.size;
+    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    if (part.length < chunk.length) this.truncated = true;
+    this.chunks.push(part);
+    this.size += part.length;
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+function toList(v: string | string[] | undefined | null): string[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** `registry:5000/repo/name:tag` -> repo `registry:5000/repo/name`, tag `tag` (default latest). */
+export function splitReference(ref: string): { repo: string; tag: string } {
+  const at = ref.indexOf('@');
+  const base = at >= 0 ? ref.slice(0, at) : ref;
+  const slash = base.lastIndexOf('/');
+  const colon = base.lastIndexOf(':');
+  if (colon > slash) return { repo: base.slice(0, colon), tag: base.slice(colon + 1) };
+  return { repo: base, tag: 'latest' };
+}
