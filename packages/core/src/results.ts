@@ -46,6 +46,8 @@ export interface StageOutcome {
   /** Set when the failure came from the environment (Docker, registry), not from the image. */
   infrastructure?: boolean;
   output?: StageOutput;
+  /** Last lines of log output, for failures. */
+  log?: string[];
 }
 
 export function checkFails(c: CheckResult): boolean {

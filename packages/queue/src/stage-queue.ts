@@ -30,7 +30,13 @@ export class StageQueue {
       new Queue<StageJob>(name, {
         connection,
         prefix,
-        defaultJobOptions: { removeOnComplete: { age: 24 * 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } },
+        defaultJobOptions: {
+          removeOnComplete: { age: 24 * 3600, count: 10_000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+          // A processor only throws when Redis itself failed mid-stage; stage failures are results.
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+        },
       });
     this.queues = { build: make(QUEUE_NAMES.build), test: make(QUEUE_NAMES.test) };
   }

@@ -1,0 +1,18 @@
+import { planStages } from '@fipsyard/pipeline';
+import type { EnvConfig } from '../config.js';
+import { loadOrThrow } from '../load.js';
+import type { Output } from '../output.js';
+
+/** `fipsyard plan FILE`: the stages a run would queue, in an order that respects dependencies. */
+export function planCommand(file: string, vars: Record<string, string>, json: boolean, cfg: EnvConfig, out: Output): number {
+  const { spec } = loadOrThrow(file, cfg.env, vars);
+  const plan = planStages(spec.images);
+  if (json) {
+    out.line(JSON.stringify({ pipeline: spec.file, images: spec.images, stages: plan.stages }, null, 2));
+    return 0;
+  }
+  for (const s of plan.stages) {
+    out.line(`${s.id.padEnd(32)} ${s.needs.length ? `after ${s.needs.join(', ')}` : out.style.dim('(starts at once)')}`);
+  }
+  return 0;
+}

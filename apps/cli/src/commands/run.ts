@@ -1,0 +1,84 @@
+import * as path from 'node:path';
+import { CancelledError, ExitCode, formatDiagnostic, LABELS, type Logger } from '../deps.js';
+import { cancelRun, fanOut, followRun, hostFacts, newRunId, snapshotRun, submitRun, type RunObserver } from '@fipsyard/engine';
+import { planStages } from '@fipsyard/pipeline';
+import { buildReport, renderSummary, reportExitCode, writeReport } from '@fipsyard/report';
+import { DockerRuntime } from '@fipsyard/runtime';
+import type { EnvConfig } from '../config.js';
+import { loadOrThrow } from '../load.js';
+import { progressObserver } from '../progress.js';
+import { openRedis, startLocalWorkers, type LocalWorkers } from '../session.js';
+import type { Output } from '../output.js';
+import { TOOL_VERSION } from '../version.js';
+
+export interface RunOptions {
+  file: string;
+  vars: Record<string, string>;
+  workers: number;
+  reportDir?: string;
+  verbose: boolean;
+}
+
+/** `fipsyard run FILE`: validate, plan, queue, follow, report. Returns the exit code. */
+export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, log: Logger): Promise<number> {
+  const { spec, warnings } = loadOrThrow(opts.file, cfg.env, opts.vars);
+  for (const w of warnings) out.err(formatDiagnostic(w));
+  const plan = planStages(spec.images);
+  const runtime = new DockerRuntime(cfg.dockerHost ? { host: cfg.dockerHost } : {});
+  // Local workers need the engine; a controller feeding remote workers does not.
+  let host: Record<string, unknown> = {};
+  if (opts.workers > 0) host = await hostFacts(runtime);
+  else host = await hostFacts(runtime).catch(() => ({ note: 'Docker Engine not reachable from the controller; see each stage worker' }));
+
+  const session = await openRedis(cfg.redisUrl, log);
+  let workers: LocalWorkers | undefined;
+  const runId = newRunId();
+  const cancel = new AbortController();
+  let interrupted = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupted += 1;
+    if (interrupted > 1) {
+      out.err(`${sig} again: exiting at once; containers of run ${runId} may remain (fipsyard gc removes them)`);
+      process.exit(ExitCode.Cancelled);
+    }
+    out.err(`${sig}: cancelling run ${runId} (press Ctrl-C again to exit at once)`);
+    cancel.abort(new CancelledError());
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    if (opts.workers > 0) workers = await startLocalWorkers(opts.workers, session, runtime, log);
+    const observers: RunObserver[] = [progressObserver({ style: out.style, write: (l) => out.line(l), verbose: opts.verbose })];
+    const deps = { store: session.store, queue: session.queue, blocking: session.blocking, observer: fanOut(observers) };
+    await submitRun(deps, { runId, pipeline: spec, plan, host });
+    const status = await followRun(deps, runId, { signal: cancel.signal });
+    if (status === undefined) {
+      const running = await cancelRun(deps, runId, 'cancelled by user');
+      workers?.cancel(runId, running);
+    }
+    await workers?.close();
+    workers = undefined;
+    // Containers of this run that a stage could not remove (crash, cancellation) go now.
+    const swept = await runtime.removeContainersByLabel({ [LABELS.run]: runId }).catch(() => []);
+    if (swept.length) log.warn(`removed ${swept.length} leftover container(s) of the run`);
+
+    const report = buildReport(await snapshotRun(session.store, runId, TOOL_VERSION));
+    const root = path.resolve('.fipsyard', 'runs');
+    const dir = opts.reportDir ? path.resolve(opts.reportDir) : path.join(root, runId);
+    const written = writeReport(report, dir, opts.reportDir ? undefined : path.join(root, 'latest'));
+    out.line('');
+    out.line(renderSummary(report, out.style));
+    out.line(out.style.dim(`report: ${path.relative(process.cwd(), written.json) || written.json}  junit: ${path.relative(process.cwd(), written.junit) || written.junit}`));
+    const code = reportExitCode(report);
+    if (code === ExitCode.Infrastructure) {
+      out.err('error: every failure came from the environment, not from the images; see the reasons above');
+    }
+    return code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await workers?.close(true).catch(() => undefined);
+    await runtime.removeContainersByLabel({ [LABELS.run]: runId }).catch(() => []);
+    await session.close();
+  }
+}

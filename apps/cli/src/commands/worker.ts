@@ -1,0 +1,44 @@
+import { hostname } from 'node:os';
+import { UsageError, type Logger } from '@fipsyard/core';
+import { defaultPlugins, defaultSuites, StageExecutor } from '@fipsyard/engine';
+import { connectRedis, RunStore, StageQueue, StageWorkers, redactUrl } from '@fipsyard/queue';
+import { DockerRuntime } from '@fipsyard/runtime';
+import type { EnvConfig } from '../config.js';
+import type { Output } from '../output.js';
+
+export interface WorkerOptions {
+  concurrency: number;
+  name?: string;
+}
+
+/** `fipsyard worker`: a standalone fleet worker on REDIS_URL, until SIGINT/SIGTERM. */
+export async function workerCommand(opts: WorkerOptions, cfg: EnvConfig, out: Output, log: Logger): Promise<number> {
+  if (!cfg.redisUrl) throw new UsageError('a standalone worker needs REDIS_URL', { hint: 'e.g. REDIS_URL=redis://127.0.0.1:6379 fipsyard worker' });
+  const runtime = new DockerRuntime(cfg.dockerHost ? { host: cfg.dockerHost } : {});
+  const engine = await runtime.info();
+  const command = await connectRedis({ url: cfg.redisUrl, role: 'worker' });
+  const connection = await connectRedis({ url: cfg.redisUrl, role: 'worker' });
+  const name = opts.name ?? `${hostname()}-${process.pid}`;
+  const store = new RunStore(command);
+  const queue = new StageQueue(command);
+  const executor = new StageExecutor({ store, queue, runtime, plugins: defaultPlugins, suites: defaultSuites, logger: log.child({ worker: name }), workerName: name });
+  const workers = new StageWorkers(connection, executor.process, { name, concurrency: opts.concurrency });
+  await workers.ready();
+  out.err(`worker ${name} ready: Redis ${redactUrl(cfg.redisUrl)}, Docker ${engine.serverVersion} (API ${engine.apiVersion}), concurrency ${opts.concurrency}`);
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    const stop = (sig: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) process.exit(130);
+      out.err(`${sig}: finishing running stages, then exiting (again to exit at once)`);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await workers.close();
+  await queue.close();
+  connection.disconnect();
+  command.disconnect();
+  return 0;
+}

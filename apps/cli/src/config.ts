@@ -1,0 +1,47 @@
+import { UsageError } from '@fipsyard/core';
+
+/** Everything the CLI takes from the environment, read in one place. */
+export interface EnvConfig {
+  /** Redis to use; unset: start a private redis-server. */
+  redisUrl?: string;
+  /** Docker Engine address (DOCKER_HOST); unset: /var/run/docker.sock. */
+  dockerHost?: string;
+  /** Log level for the structured logger. */
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Colour on the terminal. */
+  color: boolean;
+  /** All variables, for `${VAR}` in pipeline files. */
+  env: Record<string, string | undefined>;
+}
+
+export function readEnvConfig(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): EnvConfig {
+  const level = (env['FIPSYARD_LOG_LEVEL'] ?? 'warn').toLowerCase();
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) {
+    throw new UsageError(`FIPSYARD_LOG_LEVEL="${level}" is not a log level`, { hint: 'use debug, info, warn or error' });
+  }
+  const cfg: EnvConfig = {
+    logLevel: level as EnvConfig['logLevel'],
+    color: stdoutIsTTY && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb',
+    env: { ...env },
+  };
+  if (env['REDIS_URL']) cfg.redisUrl = env['REDIS_URL'];
+  if (env['DOCKER_HOST']) cfg.dockerHost = env['DOCKER_HOST'];
+  return cfg;
+}
+
+/** Parses repeated `--var NAME=VALUE` options. */
+export function parseVars(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--var "${item}" is not NAME=VALUE`, { hint: 'e.g. --var TAG_PREFIX=registry.example/fips' });
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+export function parseCount(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`${name} must be a whole number from 0 to 64, not "${value}"`);
+  return n;
+}

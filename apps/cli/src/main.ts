@@ -1,0 +1,100 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, formatDiagnostic, isFipsyardError, PipelineInvalidError, UsageError } from '@fipsyard/core';
+import { parseCount, parseVars, readEnvConfig, type EnvConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { processOutput, type Output } from './output.js';
+import { TOOL_VERSION } from './version.js';
+import { planCommand } from './commands/plan.js';
+import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
+import { workerCommand } from './commands/worker.js';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function program(cfg: EnvConfig, out: Output, setCode: (c: number) => void): Command {
+  const log = createLogger(cfg.logLevel);
+  const p = new Command('fipsyard')
+    .description('Build a FIPS base image and the images on it with Docker, and prove FIPS mode inside each running container.')
+    .version(TOOL_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+  const varOption = new Option('--var <NAME=VALUE>', 'set a pipeline variable (repeatable)').argParser(collect).default([]);
+
+  p.command('run')
+    .description('validate, plan, build and check every image of FILE; write report.json and junit.xml')
+    .argument('<file>', 'pipeline file, e.g. pipelines/fips.yaml')
+    .addOption(varOption)
+    .option('-w, --workers <n>', 'in-process workers (0: only remote workers on REDIS_URL)', '2')
+    .option('--report-dir <dir>', 'where to write the report (default .fipsyard/runs/<runId>/)')
+    .option('-v, --verbose', 'show build output', false)
+    .action(async (file: string, o: { var: string[]; workers: string; reportDir?: string; verbose: boolean }) => {
+      const workers = parseCount(o.workers, '--workers');
+      const opts = { file, vars: parseVars(o.var), workers, verbose: o.verbose, ...(o.reportDir ? { reportDir: o.reportDir } : {}) };
+      setCode(await runCommand(opts, cfg, out, log));
+    });
+
+  p.command('validate')
+    .description('check FILE as `run` would, without running anything')
+    .argument('<file>')
+    .addOption(varOption)
+    .action((file: string, o: { var: string[] }) => setCode(validateCommand(file, parseVars(o.var), cfg, out)));
+
+  p.command('plan')
+    .description('show the build and test stages of FILE and what each waits for')
+    .argument('<file>')
+    .addOption(varOption)
+    .option('--json', 'print the normalized pipeline and stages as JSON', false)
+    .action((file: string, o: { var: string[]; json: boolean }) => setCode(planCommand(file, parseVars(o.var), o.json, cfg, out)));
+
+  p.command('worker')
+    .description('run a standalone worker on REDIS_URL until stopped')
+    .option('-c, --concurrency <n>', 'stages of each kind at once', '1')
+    .option('--name <name>', 'worker name shown in reports')
+    .action(async (o: { concurrency: string; name?: string }) => {
+      const concurrency = parseCount(o.concurrency, '--concurrency');
+      if (concurrency < 1) throw new UsageError('--concurrency must be at least 1');
+      setCode(await workerCommand({ concurrency, ...(o.name ? { name: o.name } : {}) }, { ...cfg, logLevel: cfg.logLevel === 'warn' ? 'info' : cfg.logLevel }, out, createLogger(cfg.logLevel === 'warn' ? 'info' : cfg.logLevel)));
+    });
+
+  p.command('schema')
+    .description('print the JSON Schema of pipeline files')
+    .action(() => setCode(schemaCommand(out)));
+  return p;
+}
+
+/** The one error handler: user errors say what, where and how to fix; bugs print their stack. */
+function report(err: unknown, out: Output): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : ExitCode.Invalid;
+  if (err instanceof PipelineInvalidError || (isFipsyardError(err) && err.code === 'PIPELINE_INVALID')) {
+    const diags = (err as PipelineInvalidError).diagnostics ?? [];
+    for (const d of diags) out.err(formatDiagnostic(d));
+    out.err(`${diags.filter((d) => d.severity === 'error').length} error(s); nothing was run`);
+    return ExitCode.Invalid;
+  }
+  if (isFipsyardError(err)) {
+    out.err(`error: ${err.message}`);
+    if (err.hint) out.err(`  hint: ${err.hint}`);
+    return err.exitCode;
+  }
+  out.err(`internal error (a bug in fipsyard; please report it):`);
+  out.err(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  return 70;
+}
+
+async function main(): Promise<void> {
+  const out = processOutput(process.stdout.isTTY === true);
+  let code = 0;
+  try {
+    const cfg = readEnvConfig(process.env, process.stdout.isTTY === true);
+    const p = program(cfg, processOutput(cfg.color), (c) => (code = c));
+    await p.parseAsync(process.argv);
+  } catch (err) {
+    code = report(err, out);
+  }
+  // Leftover sockets (a Redis that went away, a hung Docker call) must not keep the process alive.
+  process.exit(code);
+}
+
+void main();

@@ -1,0 +1,94 @@
+import type { Logger } from '@fipsyard/core';
+import { defaultPlugins, defaultSuites, StageExecutor } from '@fipsyard/engine';
+import type { ContainerRuntime } from '@fipsyard/plugin-api';
+import { connectRedis, RunStore, StageQueue, StageWorkers, startEmbeddedRedis, type EmbeddedRedis, type Redis } from '@fipsyard/queue';
+import { hostname } from 'node:os';
+
+/** Redis connections of one CLI process, and what must be stopped at the end. */
+export interface RedisSession {
+  url: string;
+  embedded?: EmbeddedRedis;
+  /** Fails fast when Redis is down: the controller's connection. */
+  command: Redis;
+  /** For blocking reads of the event stream. */
+  blocking: Redis;
+  store: RunStore;
+  queue: StageQueue;
+  close(): Promise<void>;
+}
+
+export async function openRedis(url: string | undefined, log: Logger): Promise<RedisSession> {
+  let embedded: EmbeddedRedis | undefined;
+  if (!url) {
+    embedded = await startEmbeddedRedis();
+    log.info('started a private redis-server', { url: embedded.url, dir: embedded.dir });
+  }
+  const target = url ?? embedded!.url;
+  try {
+    const command = await connectRedis({ url: target, role: 'command' });
+    const blocking = await connectRedis({ url: target, role: 'worker' });
+    const store = new RunStore(command);
+    const queue = new StageQueue(command);
+    const session: RedisSession = {
+      url: target,
+      command,
+      blocking,
+      store,
+      queue,
+      async close() {
+        await queue.close().catch(() => undefined);
+        blocking.disconnect();
+        command.disconnect();
+        await embedded?.stop();
+      },
+    };
+    if (embedded) session.embedded = embedded;
+    return session;
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}
+
+export interface LocalWorkers {
+  executors: StageExecutor[];
+  workers: StageWorkers[];
+  close(force?: boolean): Promise<void>;
+  cancel(runId: string, stageIds: readonly string[]): void;
+}
+
+/** Starts `count` in-process workers on the same Redis (each its own BullMQ workers and connection). */
+export async function startLocalWorkers(count: number, session: RedisSession, runtime: ContainerRuntime, log: Logger, concurrency = 1): Promise<LocalWorkers> {
+  const executors: StageExecutor[] = [];
+  const workers: StageWorkers[] = [];
+  const connections: Redis[] = [];
+  for (let i = 1; i <= count; i++) {
+    const name = `${hostname()}-${process.pid}-w${i}`;
+    const connection = await connectRedis({ url: session.url, role: 'worker' });
+    connections.push(connection);
+    const executor = new StageExecutor({
+      store: session.store,
+      queue: session.queue,
+      runtime,
+      plugins: defaultPlugins,
+      suites: defaultSuites,
+      logger: log.child({ worker: name }),
+      workerName: name,
+    });
+    const w = new StageWorkers(connection, executor.process, { name, concurrency });
+    executors.push(executor);
+    workers.push(w);
+  }
+  await Promise.all(workers.map((w) => w.ready()));
+  return {
+    executors,
+    workers,
+    async close(force = false) {
+      await Promise.all(workers.map((w) => w.close(force)));
+      for (const c of connections) c.disconnect();
+    },
+    cancel(runId, stageIds) {
+      for (const w of workers) w.cancelRun(runId, stageIds);
+    },
+  };
+}

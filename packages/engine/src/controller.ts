@@ -1,0 +1,119 @@
+import type { PipelineSpec, Plan, RunStatus } from '@fipsyard/core';
+import type { Redis, RunStore, StageQueue } from '@fipsyard/queue';
+import type { RunSnapshot } from '@fipsyard/report';
+import type { RunObserver } from './observer.js';
+
+export interface ControllerDeps {
+  store: RunStore;
+  queue: StageQueue;
+  /** A connection of its own for blocking reads of the event stream. */
+  blocking: Redis;
+  observer: Required<RunObserver>;
+}
+
+export interface RunSubmission {
+  runId: string;
+  pipeline: PipelineSpec;
+  plan: Plan;
+  host?: Record<string, unknown>;
+}
+
+/** Stores the run's DAG in Redis and queues the stages that can start at once. */
+export async function submitRun(deps: ControllerDeps, run: RunSubmission): Promise<void> {
+  const ready = await deps.store.createRun(run);
+  deps.observer.runStarted({ runId: run.runId, stages: run.plan.stages.map((s) => ({ id: s.id, kind: s.kind, image: s.image })) });
+  for (const id of ready) {
+    const stage = run.plan.stages.find((s) => s.id === id);
+    if (!stage) continue;
+    await deps.queue.enqueue(stage.kind, { runId: run.runId, stageId: id });
+    deps.observer.stageQueued({ stage: id });
+  }
+}
+
+export interface FollowOptions {
+  /** Stop following (not the run) when aborted. */
+  signal?: AbortSignal;
+  /** Warn when no stage has started after this long and no worker is connected. Default 10 s. */
+  idleWarningMs?: number;
+  /** Where to resume reading events. Default: from the start. */
+  afterEventId?: string;
+}
+
+/**
+ * Follows a run's event stream until it finishes, telling the observer. Every few seconds it
+ * re-queues stages that are ready (idempotent job ids), so a worker that died between finishing a
+ * stage and queueing its dependents cannot stall the run.
+ */
+export async function followRun(deps: ControllerDeps, runId: string, options: FollowOptions = {}): Promise<RunStatus | undefined> {
+  let last = options.afterEventId ?? '0';
+  let lastSweep = Date.now();
+  let started = false;
+  const begun = Date.now();
+  let warned = false;
+  const plan = (await deps.store.getRun(runId))?.plan;
+  while (!options.signal?.aborted) {
+    const events = await deps.store.readEvents(deps.blocking, runId, last, 500);
+    for (const e of events) {
+      last = e.id;
+      switch (e.type) {
+        case 'stage-started':
+          started = true;
+          deps.observer.stageStarted(e);
+          break;
+        case 'stage-finished': {
+          const ev: Parameters<typeof deps.observer.stageFinished>[0] = { stage: e.stage, status: e.status, at: e.at };
+          if (e.reason) ev.reason = e.reason;
+          deps.observer.stageFinished(ev);
+          break;
+        }
+        case 'log':
+          deps.observer.buildLog({ stage: e.stage, line: e.line });
+          break;
+        case 'run-finished':
+          deps.observer.runFinished({ runId, status: e.status });
+          return e.status;
+      }
+    }
+    if (Date.now() - lastSweep > 2000) {
+      lastSweep = Date.now();
+      const status = await deps.store.runStatus(runId);
+      if (status === undefined) throw new Error(`run ${runId} disappeared from Redis`);
+      if (status !== 'running') return status;
+      for (const id of await deps.store.readyStages(runId)) {
+        const stage = plan?.stages.find((s) => s.id === id);
+        if (stage) await deps.queue.enqueue(stage.kind, { runId, stageId: id });
+      }
+      if (!started && !warned && Date.now() - begun > (options.idleWarningMs ?? 10_000) && (await deps.queue.workerCount()) === 0) {
+        warned = true;
+        deps.observer.notice('no worker is connected to this Redis: start one with `fipsyard worker` (REDIS_URL set), or run without --workers 0');
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Cancels a run: queued stages are dropped, running ones are told to stop by their workers. */
+export async function cancelRun(deps: Pick<ControllerDeps, 'store' | 'queue'>, runId: string, reason = 'cancelled by user'): Promise<string[]> {
+  const running = await deps.store.cancelRun(runId, reason);
+  await deps.queue.dropWaiting(runId);
+  return running;
+}
+
+/** Everything the report needs, read from the store. */
+export async function snapshotRun(store: RunStore, runId: string, toolVersion: string): Promise<RunSnapshot> {
+  const run = await store.getRun(runId);
+  if (!run) throw new Error(`run ${runId} not found`);
+  const stages = await store.getStages(runId);
+  const snap: RunSnapshot = {
+    runId,
+    status: run.status,
+    pipeline: run.pipeline,
+    plan: run.plan,
+    createdAt: run.createdAt,
+    host: run.host ?? {},
+    stages,
+    toolVersion,
+  };
+  if (run.finishedAt) snap.finishedAt = run.finishedAt;
+  return snap;
+}

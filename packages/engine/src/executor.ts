@@ -1,0 +1,134 @@
+import { hostname } from 'node:os';
+import {
+  describeError,
+  isInfrastructureError,
+  type Logger,
+  type StageKind,
+  type StageOutcome,
+} from '@fipsyard/core';
+import { LABELS, type CheckSuite, type ContainerRuntime, type StageContext, type StagePlugin } from '@fipsyard/plugin-api';
+import type { RunRecord, RunStore, StageJob, StageQueue } from '@fipsyard/queue';
+
+export interface StageExecutorDeps {
+  store: RunStore;
+  queue: StageQueue;
+  runtime: ContainerRuntime;
+  /** The plugin performing each kind of stage. */
+  plugins: Record<StageKind, StagePlugin>;
+  suites: readonly CheckSuite[];
+  logger: Logger;
+  /** Shown in reports. Default `<hostname>-<pid>`. */
+  workerName?: string;
+}
+
+/**
+ * Runs one stage for a worker: claims it in the run store (a duplicate or late delivery does
+ * nothing), hands it to its plugin, records the outcome and queues the stages it released.
+ */
+export class StageExecutor {
+  readonly workerName: string;
+  private readonly suites: ReadonlyMap<string, CheckSuite>;
+  private readonly runs = new Map<string, RunRecord>();
+
+  constructor(private readonly deps: StageExecutorDeps) {
+    this.workerName = deps.workerName ?? `${hostname()}-${process.pid}`;
+    this.suites = new Map(deps.suites.map((s) => [s.name, s]));
+  }
+
+  /** The BullMQ processor. */
+  readonly process = async (job: StageJob, kind: StageKind, signal: AbortSignal): Promise<void> => {
+    const { store } = this.deps;
+    const log = this.deps.logger.child({ runId: job.runId, stage: job.stageId, worker: this.workerName });
+    const attempt = await store.claimStage(job.runId, job.stageId, this.workerName);
+    if (attempt === 0) {
+      log.debug('stage already finished; nothing to do');
+      return;
+    }
+    if (attempt < 0) {
+      log.warn('stage is not ready yet; ignoring this delivery');
+      return;
+    }
+    const run = await this.run(job.runId);
+    const outcome = await this.execute(run, job.stageId, kind, attempt, signal, log);
+    if (signal.aborted || (await store.runStatus(job.runId)) !== 'running') {
+      log.info('run cancelled; outcome not recorded');
+      return;
+    }
+    const fin = await store.finishStage(job.runId, job.stageId, outcome);
+    for (const id of fin.released) {
+      const next = run.plan.stages.find((s) => s.id === id);
+      if (next) await this.deps.queue.enqueue(next.kind, { runId: job.runId, stageId: id });
+    }
+    if (fin.runFinished) this.runs.delete(job.runId);
+  };
+
+  private async run(runId: string): Promise<RunRecord> {
+    const cached = this.runs.get(runId);
+    if (cached) return cached;
+    const run = await this.deps.store.getRun(runId);
+    if (!run) throw new Error(`run ${runId} not found in Redis`);
+    if (this.runs.size > 50) this.runs.delete(this.runs.keys().next().value as string);
+    this.runs.set(runId, run);
+    return run;
+  }
+
+  private async execute(run: RunRecord, stageId: string, kind: StageKind, attempt: number, signal: AbortSignal, log: Logger): Promise<StageOutcome> {
+    const stage = run.plan.stages.find((s) => s.id === stageId);
+    const image = stage && run.pipeline.images.find((i) => i.name === stage.image);
+    if (!stage || !image) return { status: 'failed', reason: `stage ${stageId} is not in the run's plan` };
+    const plugin = this.deps.plugins[kind];
+    const imageIdOf = async (buildStage: string) => {
+      const rec = await this.deps.store.getStage(run.runId, buildStage);
+      const out = rec?.outcome?.output;
+      return out?.kind === 'build' ? out.build.imageId : undefined;
+    };
+    let logChain: Promise<unknown> = Promise.resolve();
+    const ctx: StageContext = {
+      runId: run.runId,
+      stage,
+      image,
+      pipeline: run.pipeline,
+      runtime: this.deps.runtime,
+      logger: log.child({ image: image.name }),
+      buildLog: (line) => {
+        logChain = logChain.then(() => this.deps.store.appendLog(run.runId, stageId, line)).catch(() => undefined);
+      },
+      signal,
+      labels: { [LABELS.managed]: 'true', [LABELS.run]: run.runId, [LABELS.stage]: stageId, [LABELS.pipeline]: run.pipeline.name },
+      suites: this.suites,
+    };
+    if (image.parent !== undefined) {
+      const parentId = await imageIdOf(`build-${image.parent}`);
+      if (parentId) ctx.parentImageId = parentId;
+    }
+    if (kind === 'test') {
+      const built = await imageIdOf(`build-${image.name}`);
+      if (built) ctx.builtImageId = built;
+    }
+    log.info(`${kind} started (attempt ${attempt})`);
+    let outcome: StageOutcome;
+    try {
+      outcome = await plugin.run(ctx);
+      if (kind === 'test' && outcome.status === 'succeeded') await this.promote(ctx, outcome);
+    } catch (err) {
+      outcome = {
+        status: 'failed',
+        reason: signal.aborted ? 'cancelled' : `${plugin.name} failed: ${describeError(err)}`,
+        infrastructure: isInfrastructureError(err),
+      };
+    } finally {
+      await logChain;
+    }
+    log.info(`${kind} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''}`);
+    return outcome;
+  }
+
+  /** Tags move only onto images that passed every check. */
+  private async promote(ctx: StageContext, outcome: StageOutcome): Promise<void> {
+    if (outcome.output?.kind !== 'test') return;
+    for (const tag of ctx.image.tags) {
+      await ctx.runtime.tagImage(outcome.output.test.imageId, tag);
+      outcome.output.test.tagged.push(tag);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { CommandCheckSpec } from '@fipsyard/core';
+import type { CheckDefinition } from '@fipsyard/plugin-api';
+import { unmetExpectation } from './expectations.js';
+
+/** Exit codes the engine and shells use for "could not run that program". */
+export const NOT_RUNNABLE = new Set([126, 127]);
+
+/** An inline check from pipeline.yaml: run the argv, compare with what is expected. */
+export function commandCheck(spec: CommandCheckSpec): CheckDefinition {
+  return {
+    id: spec.id,
+    title: spec.title,
+    async run(probe) {
+      const out = await probe.exec(spec.argv, spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs });
+      const evidence = { command: out.command, exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr, durationMs: out.durationMs };
+      if (out.timedOut) return { ...evidence, status: 'fail', reason: `timeout: no result within ${Math.round((spec.timeoutMs ?? 60_000) / 1000)} s` };
+      const unmet = unmetExpectation(spec.expect, out);
+      if (unmet === undefined) return { ...evidence, status: 'pass' };
+      const notRunnable = out.exitCode !== null && NOT_RUNNABLE.has(out.exitCode) && !NOT_RUNNABLE.has(spec.expect.exitCode);
+      return { ...evidence, status: 'fail', reason: notRunnable ? `cannot run ${spec.argv[0]} in the image (exit code ${out.exitCode}): ${unmet}` : unmet };
+    },
+  };
+}
