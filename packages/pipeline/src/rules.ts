@@ -146,13 +146,31 @@ const checksValid: Rule = ({ spec, knownSuites, report }) => {
   }
 };
 
-const REFERENCE = /^(?:(?:[a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/;
+const DOMAIN = /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?::[0-9]+)?$/;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** Docker's reference grammar: [domain/]path[:tag]; a first part is a domain only with "." or ":" or "localhost". */
+export function isValidReference(ref: string): boolean {
+  if (ref.length > 255 || ref.includes('@')) return false;
+  const parts = ref.split('/');
+  const first = parts[0] ?? '';
+  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    if (!DOMAIN.test(first)) return false;
+    parts.shift();
+  }
+  const last = parts.pop() ?? '';
+  const colon = last.indexOf(':');
+  const name = colon < 0 ? last : last.slice(0, colon);
+  if (colon >= 0 && !TAG.test(last.slice(colon + 1))) return false;
+  return [...parts, name].every((c) => PATH_COMPONENT.test(c));
+}
 
 const tagsValid: Rule = ({ spec, report }) => {
   const owner = new Map<string, string>();
   for (const image of spec.images) {
     image.tags.forEach((tag, i) => {
-      if (!REFERENCE.test(tag) || tag.length > 255) {
+      if (!isValidReference(tag)) {
         report({
           severity: 'error',
           message: `"${tag}" is not a valid image reference (image "${image.name}")`,
