@@ -1,0 +1,69 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { extract } from 'tar-stream';
+import { describe, expect, it } from 'vitest';
+import { listContext, packContext } from '../src/index.js';
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fy-ctx-'));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+describe('listContext honours .dockerignore as Docker does', () => {
+  it('drops ignored files and directories, keeps exceptions, the Dockerfile and .dockerignore', () => {
+    const dir = tree({
+      Dockerfile: 'FROM x',
+      '.dockerignore': '# comment\n*.log\nsecrets/\nbuild/**\n!build/keep.txt\nDockerfile\n.dockerignore\n',
+      'app.js': '1',
+      'debug.log': 'x',
+      'secrets/key.pem': 'PRIVATE',
+      'build/out.bin': 'x',
+      'build/keep.txt': 'keep',
+      'src/a.ts': 'a',
+    });
+    const rels = listContext(dir, 'Dockerfile').filter((e) => e.type !== 'dir').map((e) => e.rel);
+    expect(rels).toEqual(['.dockerignore', 'Dockerfile', 'app.js', 'build/keep.txt', 'src/a.ts']);
+  });
+
+  it('keeps a Dockerfile in a subdirectory even when its directory is ignored', () => {
+    const dir = tree({ 'docker/Dockerfile': 'FROM x', '.dockerignore': 'docker\n', 'a.txt': 'a' });
+    expect(listContext(dir, 'docker/Dockerfile').map((e) => e.rel)).toContain('docker/Dockerfile');
+  });
+
+  it('lists symlinks as links, without following them out of the context', () => {
+    const dir = tree({ Dockerfile: 'FROM x' });
+    symlinkSync('/etc/passwd', path.join(dir, 'link'));
+    const link = listContext(dir, 'Dockerfile').find((e) => e.rel === 'link');
+    expect(link?.type).toBe('symlink');
+  });
+
+  it('packs exactly the listed entries into a tar stream', async () => {
+    const dir = tree({ Dockerfile: 'FROM x', '.dockerignore': 'ignored.txt', 'ignored.txt': 'no', 'kept/a.txt': 'hello' });
+    const tar = packContext(listContext(dir, 'Dockerfile'));
+    const names: string[] = [];
+    const contents: Record<string, string> = {};
+    const ex = extract();
+    await new Promise<void>((resolve, reject) => {
+      ex.on('entry', (header, stream, next) => {
+        names.push(header.name);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          contents[header.name] = Buffer.concat(chunks).toString();
+          next();
+        });
+        stream.resume();
+      });
+      ex.on('finish', resolve);
+      ex.on('error', reject);
+      tar.pipe(ex as unknown as NodeJS.WritableStream);
+    });
+    expect(names).toEqual(['.dockerignore', 'Dockerfile', 'kept', 'kept/a.txt']);
+    expect(contents['kept/a.txt']).toBe('hello');
+  });
+});
