@@ -1,13 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  // Sibling packages resolve to their TypeScript sources in tests.
   ssr: { resolve: { conditions: ['@fipsyard/source'] } },
   resolve: { conditions: ['@fipsyard/source'] },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // End-to-end runs build real images.
+    testTimeout: 600_000,
+    hookTimeout: 120_000,
   },
 });

@@ -28,11 +28,12 @@ export class SourceDocument {
     const source = new SourceDocument(file, doc, lines);
     const errors: Diagnostic[] = [];
     for (const e of doc.errors) {
+      const opened = e.code === 'MISSING_CHAR' ? unclosedQuote(text, e.pos[0], e.message) : undefined;
       errors.push({
         severity: 'error',
-        message: `YAML syntax: ${firstLine(e.message)}`,
-        hint: yamlHint(e.code),
-        location: source.at(e.pos[0]),
+        message: opened === undefined ? `YAML syntax: ${firstLine(e.message)}` : 'YAML syntax: this quoted string is never closed',
+        hint: opened === undefined ? yamlHint(e.code) : 'add the closing quote at the end of the value',
+        location: source.at(opened ?? e.pos[0]),
       });
     }
     for (const w of doc.warnings) {
@@ -82,6 +83,22 @@ export class SourceDocument {
     const offset = node?.range?.[0] ?? 0;
     return this.at(offset);
   }
+}
+
+/** The parser notices a missing closing quote at the end of the file; find where it opened. */
+function unclosedQuote(text: string, errorOffset: number, message: string): number | undefined {
+  const quote = /closing "quote/.test(message) ? '"' : /closing 'quote/.test(message) ? "'" : undefined;
+  if (!quote) return undefined;
+  const before = text.slice(0, errorOffset);
+  let lineStart = before.length;
+  while (lineStart > 0) {
+    const prev = before.lastIndexOf('\n', lineStart - 2) + 1;
+    const line = before.slice(prev, lineStart);
+    const count = line.split(quote).length - 1;
+    if (count % 2 === 1) return prev + line.lastIndexOf(quote);
+    lineStart = prev;
+  }
+  return undefined;
 }
 
 function isNode(v: unknown): v is Node {
