@@ -31,6 +31,7 @@ export function renderSummary(report: RunReport, style: Style = plainStyle): str
     lines.push(`${colour(img.status, img.status.toUpperCase().padEnd(9))} ${style.bold(img.name)} ${style.dim(`${id}${parent}${img.tagged.length ? `  tagged ${img.tagged.join(', ')}` : ''}`)}`);
     for (const st of report.stages.filter((s) => s.image === img.name && s.status !== 'succeeded')) {
       lines.push(`          ${st.kind}: ${colour(st.status, st.status)} - ${st.reason ?? ''}`);
+      for (const l of (st.log ?? []).slice(-5)) lines.push(style.dim(`            | ${l}`));
     }
     for (const c of img.checks) {
       const info = c.severity === 'information' ? style.dim(' (info)') : '';

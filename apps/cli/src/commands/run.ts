@@ -71,7 +71,8 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
     out.line(out.style.dim(`report: ${path.relative(process.cwd(), written.json) || written.json}  junit: ${path.relative(process.cwd(), written.junit) || written.junit}`));
     const code = reportExitCode(report);
     if (code === ExitCode.Infrastructure) {
-      out.err('error: every failure came from the environment, not from the images; see the reasons above');
+      for (const s of report.stages.filter((st) => st.status === 'failed')) out.err(`error: ${s.id}: ${s.reason ?? 'failed'}`);
+      out.err('  hint: these failures came from the environment (Docker, a registry), not from the images: make the base images available (docker load, a reachable registry) and run again');
     }
     return code;
   } finally {
