@@ -1,3 +1,4 @@
+import { checkFails } from '@fipsyard/core';
 import type { RunReport } from './model.js';
 
 function esc(s: string): string {
@@ -26,7 +27,7 @@ export function toJUnit(report: RunReport): string {
     for (const c of img.checks) {
       const evidence = `$ ${c.command.join(' ')}\nexit code: ${c.exitCode ?? 'none'}\n--- stdout\n${c.stdout}\n--- stderr\n${c.stderr}`;
       let body = '';
-      if (c.status === 'fail') body = `<failure message="${esc(c.reason ?? 'failed')}" type="${esc(c.suite)}">${esc(evidence)}</failure>`;
+      if (checkFails(c)) body = `<failure message="${esc(c.reason ?? 'failed')}" type="${esc(c.suite)}">${esc(evidence)}</failure>`;
       else if (c.status === 'skip') body = `<skipped message="${esc(c.reason ?? 'skipped')}"/>`;
       else body = `<system-out>${esc(`${c.status}${c.reason ? `: ${c.reason}` : ''}\n${evidence}`)}</system-out>`;
       cases.push(`    <testcase classname="${esc(`${img.name}.${c.suite}`)}" name="${esc(c.title)}" time="${seconds(c.durationMs)}">${body}</testcase>`);

@@ -50,20 +50,29 @@ export async function runChecks(ctx: StageContext): Promise<StageOutcome> {
     } catch (err) {
       return { status: 'failed', reason: `cannot start a container of the image: ${describeError(err)}` };
     }
-    for (const { suite, def } of checks) {
+    for (let i = 0; i < checks.length; i++) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      const result = await runOne(ctx, { suite, def }, () => container!, image, engine);
+      if (!container) {
+        // The previous check hung and its container could not be replaced: the rest cannot run.
+        results.push(notRun(checks[i]!, 'not run: no container after an earlier check timed out'));
+        continue;
+      }
+      const { result, timedOut } = await runOne(ctx, checks[i]!, container, image, engine);
       results.push(result);
-      if (result.reason?.startsWith('timeout')) {
-        // The hung process may still hold the container: replace it.
+      if (timedOut && i < checks.length - 1) {
+        // The hung process may still hold the container: replace it for the remaining checks.
         const old = container;
         container = undefined;
-        if (old) await ctx.runtime.remove(old.id);
-        await start();
+        await ctx.runtime.remove(old.id).catch((err: unknown) => ctx.logger.warn(`cannot remove container: ${describeError(err)}`, { containerId: old.id }));
+        await start().catch((err: unknown) => ctx.logger.warn(`cannot start a new container: ${describeError(err)}`));
       }
     }
   } finally {
-    if (container) await ctx.runtime.remove(container.id);
+    if (container) {
+      const id = container.id;
+      // Clean up, then let the original error (if any) through; a failed removal never hides it.
+      await ctx.runtime.remove(id).catch((err: unknown) => ctx.logger.warn(`cannot remove check container (the run-end sweep by label will): ${describeError(err)}`, { containerId: id }));
+    }
   }
   const failed = results.filter(checkFails);
   const output: StageOutcome['output'] = { kind: 'test', test: { imageId, checks: results, tagged: [] } };
@@ -73,14 +82,20 @@ export async function runChecks(ctx: StageContext): Promise<StageOutcome> {
   return { status: 'succeeded', output };
 }
 
-async function runOne(ctx: StageContext, { suite, def }: PlannedCheck, container: () => ContainerHandle, image: ImageInfo, engine: EngineInfo): Promise<CheckResult> {
+function notRun({ suite, def }: PlannedCheck, reason: string): CheckResult {
+  return { id: def.id, title: def.title, suite, status: 'fail', reason, command: [], exitCode: null, stdout: '', stderr: '', durationMs: 0 };
+}
+
+async function runOne(ctx: StageContext, { suite, def }: PlannedCheck, container: ContainerHandle, image: ImageInfo, engine: EngineInfo): Promise<{ result: CheckResult; timedOut: boolean }> {
   const startedAt = new Date();
+  let timedOut = false;
   const probe: ProbeContext = {
     image,
     engine,
     signal: ctx.signal,
     exec: async (argv, options = {}) => {
-      const r = await ctx.runtime.exec(container().id, { argv, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) }, ctx.signal);
+      const r = await ctx.runtime.exec(container.id, { argv, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) }, ctx.signal);
+      if (r.timedOut) timedOut = true;
       return { command: argv, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs, timedOut: r.timedOut };
     },
   };
@@ -93,5 +108,5 @@ async function runOne(ctx: StageContext, { suite, def }: PlannedCheck, container
   }
   const result: CheckResult = { id: def.id, title: def.title, suite, ...verdict, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString() };
   ctx.logger.info(`check ${result.status}: ${def.title}`, { check: def.id, status: result.status });
-  return result;
+  return { result, timedOut };
 }

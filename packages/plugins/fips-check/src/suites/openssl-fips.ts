@@ -89,6 +89,7 @@ const kernelFlag: CheckDefinition = {
     const out = await probe.exec(['cat', '/proc/sys/crypto/fips_enabled']);
     const host = `host kernel ${probe.engine.kernelVersion || 'unknown'}`;
     const base = { ...evidence(out), severity: 'information' as const };
+    if (out.timedOut) return { ...base, status: 'fail', reason: 'timeout: reading /proc/sys/crypto/fips_enabled did not finish' };
     if (out.exitCode === 0) {
       const v = out.stdout.trim();
       if (v === '1') return { ...base, status: 'pass', reason: `host-dependent: ${host} is in FIPS mode (fips_enabled=1)` };

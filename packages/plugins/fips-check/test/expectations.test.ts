@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { unmetExpectation } from '@fipsyard/plugin-fips-check';
+import { expectation } from './fakes.js';
+
+const out = (o: Partial<{ exitCode: number | null; stdout: string; stderr: string }>) => ({ exitCode: 0, stdout: '', stderr: '', ...o });
+const re = (source: string, flags = '') => ({ source, flags });
+
+describe('unmetExpectation', () => {
+  it('is met by exit code 0 when nothing else is asked', () => {
+    expect(unmetExpectation(expectation(), out({ stdout: 'anything' }))).toBeUndefined();
+  });
+
+  it('reports a different exit code with the expected one', () => {
+    expect(unmetExpectation(expectation(), out({ exitCode: 1 }))).toBe('exit code 1, expected 0');
+    expect(unmetExpectation(expectation({ exitCode: 3 }), out({ exitCode: 3 }))).toBeUndefined();
+  });
+
+  it('reports a process that never finished as having no exit code', () => {
+    expect(unmetExpectation(expectation(), out({ exitCode: null }))).toBe('exit code none, expected 0');
+  });
+
+  it('requires every stdout pattern to match', () => {
+    const e = expectation({ stdout: [re('FIPS'), re('provider', 'i')] });
+    expect(unmetExpectation(e, out({ stdout: 'SunPKCS11-NSS-FIPS Provider' }))).toBeUndefined();
+    expect(unmetExpectation(e, out({ stdout: 'SUN provider' }))).toBe('stdout does not match /FIPS/');
+  });
+
+  it('refuses stdout matching a mustNot pattern', () => {
+    const e = expectation({ stdoutNot: [re('MD5')] });
+    expect(unmetExpectation(e, out({ stdout: 'SHA256 only' }))).toBeUndefined();
+    expect(unmetExpectation(e, out({ stdout: 'MD5 ok' }))).toBe('stdout matches /MD5/, which it must not');
+  });
+
+  it('applies stderr patterns to stderr only', () => {
+    const e = expectation({ stderr: [re('fips mode enabled')], stderrNot: [re('error')] });
+    expect(unmetExpectation(e, out({ stdout: 'fips mode enabled', stderr: '' }))).toBe('stderr does not match /fips mode enabled/');
+    expect(unmetExpectation(e, out({ stdout: 'error', stderr: 'fips mode enabled' }))).toBeUndefined();
+    expect(unmetExpectation(e, out({ stderr: 'fips mode enabled\nerror: x' }))).toBe('stderr matches /error/, which it must not');
+  });
+
+  it('matches line by line, so /^1$/ matches "1\\n" and a line in the middle', () => {
+    const e = expectation({ stdout: [re('^1$')] });
+    expect(unmetExpectation(e, out({ stdout: '1\n' }))).toBeUndefined();
+    expect(unmetExpectation(e, out({ stdout: 'fips_enabled\n1\ndone\n' }))).toBeUndefined();
+    expect(unmetExpectation(e, out({ stdout: '10\n' }))).toBe('stdout does not match /^1$/');
+  });
+
+  it('keeps the flags written in the pipeline and shows them in the reason', () => {
+    const e = expectation({ stdout: [re('^fips$', 'i')] });
+    expect(unmetExpectation(e, out({ stdout: 'FIPS\n' }))).toBeUndefined();
+    expect(unmetExpectation(e, out({ stdout: 'no\n' }))).toBe('stdout does not match /^fips$/i');
+  });
+
+  it('lists every unmet part, separated by semicolons', () => {
+    const e = expectation({ stdout: [re('OK')], stderrNot: [re('warning')] });
+    expect(unmetExpectation(e, out({ exitCode: 2, stderr: 'warning: x' }))).toBe(
+      'exit code 2, expected 0; stdout does not match /OK/; stderr matches /warning/, which it must not',
+    );
+  });
+});
