@@ -75,7 +75,7 @@ export async function startLocalWorkers(count: number, session: RedisSession, ru
       logger: log.child({ worker: name }),
       workerName: name,
     });
-    const w = new StageWorkers(connection, executor.process, { name, concurrency });
+    const w = new StageWorkers(connection, executor.process, { name, concurrency, onGiveUp: executor.giveUp });
     executors.push(executor);
     workers.push(w);
   }

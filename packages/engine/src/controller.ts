@@ -1,5 +1,5 @@
-import type { PipelineSpec, Plan, RunStatus } from '@fipsyard/core';
-import type { Redis, RunStore, StageQueue } from '@fipsyard/queue';
+import { describeError, InfrastructureError, type PipelineSpec, type Plan, type RunStatus } from '@fipsyard/core';
+import type { Redis, RunEvent, RunRecord, RunStore, StageQueue } from '@fipsyard/queue';
 import type { RunSnapshot } from '@fipsyard/report';
 import type { RunObserver } from './observer.js';
 
@@ -37,6 +37,8 @@ export interface FollowOptions {
   idleWarningMs?: number;
   /** Where to resume reading events. Default: from the start. */
   afterEventId?: string;
+  /** Give up (InfrastructureError) when Redis stays unreachable this long. Default 30 s. */
+  redisDownLimitMs?: number;
 }
 
 /**
@@ -50,9 +52,13 @@ export async function followRun(deps: ControllerDeps, runId: string, options: Fo
   let started = false;
   const begun = Date.now();
   let warned = false;
+  let redisDownSince: number | undefined;
+  const downLimit = options.redisDownLimitMs ?? 30_000;
   const plan = (await deps.store.getRun(runId))?.plan;
-  while (!options.signal?.aborted) {
-    const events = await deps.store.readEvents(deps.blocking, runId, last, 500);
+  const aborted = abortPromise(options.signal);
+
+  /** Tells the observer about events; returns the run's final status when one says so. */
+  const dispatch = (events: RunEvent[]): RunStatus | undefined => {
     for (const e of events) {
       last = e.id;
       switch (e.type) {
@@ -74,22 +80,63 @@ export async function followRun(deps: ControllerDeps, runId: string, options: Fo
           return e.status;
       }
     }
-    if (Date.now() - lastSweep > 2000) {
-      lastSweep = Date.now();
-      const status = await deps.store.runStatus(runId);
-      if (status === undefined) throw new Error(`run ${runId} disappeared from Redis`);
-      if (status !== 'running') return status;
-      for (const id of await deps.store.readyStages(runId)) {
-        const stage = plan?.stages.find((s) => s.id === id);
-        if (stage) await deps.queue.enqueue(stage.kind, { runId, stageId: id });
+    return undefined;
+  };
+
+  while (!options.signal?.aborted) {
+    // A blocking read never settles while Redis is away: bound it, and let an abort win.
+    const read = deps.store.readEvents(deps.blocking, runId, last, 500);
+    read.catch(() => undefined);
+    const events = await Promise.race([read, aborted.then(() => [] as RunEvent[]), delay(5000).then(() => undefined)]).catch(() => undefined);
+    if (options.signal?.aborted) break;
+    if (events) {
+      const final = dispatch(events);
+      if (final) return final;
+    }
+    if (events !== undefined && Date.now() - lastSweep <= 2000) continue;
+    lastSweep = Date.now();
+    let status: RunRecord['status'] | undefined;
+    try {
+      status = await deps.store.runStatus(runId);
+      redisDownSince = undefined;
+    } catch (err) {
+      redisDownSince ??= Date.now();
+      if (Date.now() - redisDownSince > downLimit) {
+        throw new InfrastructureError('redis', `lost the connection to Redis for more than ${Math.round(downLimit / 1000)} s: ${describeError(err)}`, {
+          hint: `the run's state is kept in Redis; once it is back, \`fipsyard status ${runId}\` shows where it stands`,
+          cause: err,
+        });
       }
-      if (!started && !warned && Date.now() - begun > (options.idleWarningMs ?? 10_000) && (await deps.queue.workerCount()) === 0) {
-        warned = true;
-        deps.observer.notice('no worker is connected to this Redis: start one with `fipsyard worker` (REDIS_URL set), or run without --workers 0');
-      }
+      continue;
+    }
+    if (status === undefined) throw new Error(`run ${runId} disappeared from Redis`);
+    if (status !== 'running') {
+      // The run ended between two reads: deliver what was written since, then stop.
+      const rest = await deps.store.readEvents(deps.blocking, runId, last, 1);
+      const final = dispatch(rest);
+      if (!final) deps.observer.runFinished({ runId, status });
+      return status;
+    }
+    for (const id of await deps.store.readyStages(runId)) {
+      const stage = plan?.stages.find((s) => s.id === id);
+      if (stage) await deps.queue.enqueue(stage.kind, { runId, stageId: id });
+    }
+    if (!started && !warned && Date.now() - begun > (options.idleWarningMs ?? 10_000) && (await deps.queue.workerCount()) === 0) {
+      warned = true;
+      deps.observer.notice('no worker is connected to this Redis: start one with `fipsyard worker` (REDIS_URL set), or run without --workers 0');
     }
   }
   return undefined;
+}
+
+function abortPromise(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return new Promise(() => undefined);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /** Cancels a run: queued stages are dropped, running ones are told to stop by their workers. */

@@ -62,6 +62,11 @@ export class StageExecutor {
     if (fin.runFinished) this.runs.delete(job.runId);
   };
 
+  /** For StageWorkers' onGiveUp: BullMQ gave up on a stage; record it as failed so the run ends. */
+  readonly giveUp = async (job: StageJob, reason: string): Promise<void> => {
+    await this.deps.store.failStage(job.runId, job.stageId, reason);
+  };
+
   private async run(runId: string): Promise<RunRecord> {
     const cached = this.runs.get(runId);
     if (cached) return cached;
@@ -109,7 +114,6 @@ export class StageExecutor {
     let outcome: StageOutcome;
     try {
       outcome = await plugin.run(ctx);
-      if (kind === 'test' && outcome.status === 'succeeded') await this.promote(ctx, outcome);
     } catch (err) {
       outcome = {
         status: 'failed',
@@ -119,16 +123,26 @@ export class StageExecutor {
     } finally {
       await logChain;
     }
+    if (kind === 'test' && outcome.status === 'succeeded') outcome = await this.promote(ctx, outcome);
     log.info(`${kind} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''}`);
     return outcome;
   }
 
-  /** Tags move only onto images that passed every check. */
-  private async promote(ctx: StageContext, outcome: StageOutcome): Promise<void> {
-    if (outcome.output?.kind !== 'test') return;
+  /**
+   * Tags move only onto images that passed every check. A tag the engine refuses fails the stage
+   * as an infrastructure problem, keeping the check results and the tags already applied.
+   */
+  private async promote(ctx: StageContext, outcome: StageOutcome): Promise<StageOutcome> {
+    if (outcome.output?.kind !== 'test') return outcome;
+    const test = outcome.output.test;
     for (const tag of ctx.image.tags) {
-      await ctx.runtime.tagImage(outcome.output.test.imageId, tag);
-      outcome.output.test.tagged.push(tag);
+      try {
+        await ctx.runtime.tagImage(test.imageId, tag);
+      } catch (err) {
+        return { ...outcome, status: 'failed', infrastructure: true, reason: `checks passed, but tagging ${tag} failed: ${describeError(err)}` };
+      }
+      test.tagged.push(tag);
     }
+    return outcome;
   }
 }

@@ -93,6 +93,8 @@ export class RunStore {
     m.hset(k.remaining, Object.fromEntries(run.plan.stages.map((s) => [s.id, String(s.needs.length)])));
     m.hset(k.dependents, Object.fromEntries([...dependents].map(([id, ds]) => [id, JSON.stringify(ds)])));
     m.zadd(runsIndexKey(this.prefix), this.now().getTime(), run.runId);
+    // Runs older than the retention have expired: keep the index from growing forever.
+    m.zremrangebyscore(runsIndexKey(this.prefix), 0, this.now().getTime() - this.retention * 1000 * 2);
     await m.exec();
     return ready;
   }
@@ -149,7 +151,7 @@ export class RunStore {
   async finishStage(runId: string, stageId: string, outcome: StageOutcome): Promise<FinishResult> {
     const k = this.keys(runId);
     const at = this.now().toISOString();
-    const raw = (await this.redis.eval(FINISH_STAGE, 6, k.run, k.status, k.remaining, k.dependents, k.result, k.events, stageId, outcome.status, JSON.stringify({ outcome, finishedAt: at }), at)) as (number | string)[];
+    const raw = (await this.redis.eval(FINISH_STAGE, 6, k.run, k.status, k.remaining, k.dependents, k.result, k.events, stageId, outcome.status, JSON.stringify({ outcome, finishedAt: at }), at, outcome.reason ?? '')) as (number | string)[];
     const applied = raw[0] === 1;
     const runFinished = raw[1] === 1;
     const rest = raw.slice(2).map(String);
@@ -197,8 +199,18 @@ export class RunStore {
     return out;
   }
 
+  /** The newest runs whose data still exists. */
   async listRuns(limit = 20): Promise<string[]> {
-    return this.redis.zrevrange(runsIndexKey(this.prefix), 0, limit - 1);
+    const ids = await this.redis.zrevrange(runsIndexKey(this.prefix), 0, limit * 2 - 1);
+    const alive = await Promise.all(ids.map((id) => this.redis.exists(this.keys(id).run)));
+    const gone = ids.filter((_, i) => alive[i] === 0);
+    if (gone.length) await this.redis.zrem(runsIndexKey(this.prefix), ...gone);
+    return ids.filter((_, i) => alive[i] === 1).slice(0, limit);
+  }
+
+  /** Marks a stage failed whose worker gave up on it (retries exhausted, stalled too often). */
+  async failStage(runId: string, stageId: string, reason: string): Promise<FinishResult> {
+    return this.finishStage(runId, stageId, { status: 'failed', reason, infrastructure: true });
   }
 }
 

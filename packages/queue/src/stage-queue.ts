@@ -39,6 +39,11 @@ export class StageQueue {
         },
       });
     this.queues = { build: make(QUEUE_NAMES.build), test: make(QUEUE_NAMES.test) };
+    for (const q of Object.values(this.queues)) {
+      q.on('error', () => {
+        // Without a listener BullMQ prints every reconnection error; callers see failed commands.
+      });
+    }
   }
 
   async enqueue(kind: StageKind, job: StageJob): Promise<void> {
@@ -51,10 +56,7 @@ export class StageQueue {
     for (const q of Object.values(this.queues)) {
       const jobs = await q.getJobs(['waiting', 'delayed', 'prioritized']);
       for (const j of jobs) {
-        if (j?.data.runId === runId) {
-          await j.remove().catch(() => undefined);
-          n += 1;
-        }
+        if (j?.data.runId === runId && (await j.remove().then(() => true, () => false))) n += 1;
       }
     }
     return n;
@@ -77,6 +79,9 @@ export class StageQueue {
 
 export type StageProcessor = (job: StageJob, kind: StageKind, signal: AbortSignal) => Promise<void>;
 
+/** Called when BullMQ gives up on a job for good (retries exhausted, stalled too often). */
+export type StageGiveUp = (job: StageJob, reason: string) => Promise<void>;
+
 export interface StageWorkersOptions {
   /** Name shown in reports and `fleet status`. */
   name: string;
@@ -89,6 +94,8 @@ export interface StageWorkersOptions {
   stalledIntervalMs?: number;
   /** How often a stage may stall (worker died) before it fails. Default 2. */
   maxStalledCount?: number;
+  /** Records a stage BullMQ gave up on, so the run does not wait for it forever. */
+  onGiveUp?: StageGiveUp;
 }
 
 /** BullMQ workers for both stage queues, calling one processor. */
@@ -117,6 +124,14 @@ export class StageWorkers {
     for (const w of this.workers) {
       w.on('error', () => {
         // Connection errors are retried by ioredis; the stage state in Redis stays authoritative.
+      });
+      w.on('failed', (job, err) => {
+        if (!job || !options.onGiveUp) return;
+        const attempts = job.opts.attempts ?? 1;
+        const stalled = /stalled more than/i.test(err.message);
+        if (stalled || job.attemptsMade >= attempts) {
+          options.onGiveUp(job.data, `${stalled ? 'worker lost the stage too often' : `gave up after ${job.attemptsMade} attempts`}: ${err.message}`).catch(() => undefined);
+        }
       });
     }
   }
