@@ -52,7 +52,7 @@ describe('listContext honours .dockerignore as Docker does', () => {
       ex.on('entry', (header, stream, next) => {
         names.push(header.name);
         const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('data', (c: unknown) => chunks.push(c as Buffer));
         stream.on('end', () => {
           contents[header.name] = Buffer.concat(chunks).toString();
           next();
