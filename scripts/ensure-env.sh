@@ -51,6 +51,11 @@ ensure_redis() {
   # The Debian package starts a system service where systemd runs; fipsyard starts its own.
 }
 
+# A static busybox lets checks idle containers of images without `sleep` (FROM scratch).
+ensure_tools() {
+  dpkg -s busybox-static >/dev/null 2>&1 || apt_install busybox-static
+}
+
 # The apt mirror this machine already uses (first non-security "deb" URI), never a hard-coded host.
 apt_mirror() {
   local uri=""
@@ -104,7 +109,7 @@ for step in "${steps[@]}"; do
     npm) ensure_npm ;;
     docker) ensure_docker ;;
     redis) ensure_redis ;;
-    base) ensure_docker; ensure_base_image ;;
+    base) ensure_docker; ensure_tools; ensure_base_image ;;
     *) die "unknown step: $step" ;;
   esac
 done

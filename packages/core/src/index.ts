@@ -18,6 +18,13 @@ export type {
   CheckSpec,
   SuiteCheckSpec,
   CommandCheckSpec,
+  FileCheckSpec,
+  EnvCheckSpec,
+  MetadataCheckSpec,
+  CustomCheckSpec,
+  CheckMeta,
+  WaiverSpec,
+  PluginRef,
   OutputExpectation,
   PatternSpec,
 } from './spec.js';

@@ -18,6 +18,14 @@ export interface CheckResult {
   suite: string;
   /** `information` results never fail a run. */
   severity?: 'required' | 'information';
+  /** The image whose pipeline entry declared the check (this one, or an ancestor). */
+  origin?: string;
+  controls?: string[];
+  rationale?: string;
+  /** The verdict depends on the host (its kernel), not only on the image. */
+  hostDependent?: boolean;
+  /** A waiver that accepted this failure or skip. */
+  waived?: { reason: string; expires: string };
   startedAt?: string;
   finishedAt?: string;
 }
@@ -32,6 +40,8 @@ export interface BuildOutput {
 
 export interface TestOutput {
   imageId: string;
+  /** The image's configuration as checked: tags, labels, user, entrypoint... */
+  image?: { repoTags: string[]; labels: Record<string, string>; user: string; entrypoint: string[]; cmd: string[]; created: string };
   checks: CheckResult[];
   /** Tags applied after every check passed. */
   tagged: string[];
@@ -50,6 +60,7 @@ export interface StageOutcome {
   log?: string[];
 }
 
+/** Whether a result fails its image: a required, unwaived `fail`. */
 export function checkFails(c: CheckResult): boolean {
-  return c.status === 'fail' && c.severity !== 'information';
+  return c.status === 'fail' && c.severity !== 'information' && c.waived === undefined;
 }

@@ -3,6 +3,8 @@
  * absolute, variables are substituted, defaults are filled in.
  */
 export interface PipelineSpec {
+  /** Check plugin modules named in the file: local paths (absolute) or npm package names. */
+  plugins?: PluginRef[];
   /** Absolute path of the pipeline file. */
   file: string;
   /** `name:` of the pipeline, or the file's base name. */
@@ -30,9 +32,38 @@ export interface ImageSpec {
   parent?: string;
   /** Build arg receiving the parent's exact image ID. Default `BASE_IMAGE`. */
   parentArg: string;
+  /** Its own checks and, after them, those inherited from its ancestors (see `origin`). */
   checks: CheckSpec[];
+  /** Accepted failures or skips of named checks, each with a reason and an expiry date. */
+  waivers: WaiverSpec[];
   /** Where the image is declared, for messages. */
   line?: number;
+}
+
+export interface PluginRef {
+  /** As written in the file. */
+  specifier: string;
+  /** Directory it resolves from (the pipeline file's). */
+  baseDir: string;
+}
+
+export interface WaiverSpec {
+  /** Id of the check it applies to (own, inherited, or from a suite). */
+  check: string;
+  reason: string;
+  /** Last day the waiver holds, `YYYY-MM-DD` (UTC). */
+  expires: string;
+}
+
+/** What every check declaration can carry, for reports and auditors. */
+export interface CheckMeta {
+  /** The image that declared the check (itself or an ancestor). */
+  origin: string;
+  /** `information` results never fail a run. Default `required`. */
+  severity?: 'required' | 'information';
+  /** Control ids, e.g. `NIST 800-53 SC-13`. */
+  controls?: string[];
+  rationale?: string;
 }
 
 /** A regular expression as written in the pipeline file. */
@@ -52,14 +83,16 @@ export interface OutputExpectation {
   stderrNot: PatternSpec[];
 }
 
-/** A named built-in suite, e.g. `openssl-fips`. */
-export interface SuiteCheckSpec {
+/** A named suite, e.g. `fips`, `openssl3`, `auto`. */
+export interface SuiteCheckSpec extends CheckMeta {
   kind: 'suite';
   suite: string;
+  /** Suite options, e.g. `{ paths: [...] }` for `go`. */
+  options: Record<string, unknown>;
 }
 
 /** An inline command run inside the container. */
-export interface CommandCheckSpec {
+export interface CommandCheckSpec extends CheckMeta {
   kind: 'command';
   id: string;
   title: string;
@@ -71,4 +104,46 @@ export interface CommandCheckSpec {
   timeoutMs?: number;
 }
 
-export type CheckSpec = SuiteCheckSpec | CommandCheckSpec;
+/** A file's presence, type, mode and content; read without a shell. */
+export interface FileCheckSpec extends CheckMeta {
+  kind: 'file';
+  id: string;
+  title: string;
+  path: string;
+  /** Default true. */
+  exists: boolean;
+  type?: 'file' | 'dir' | 'symlink';
+  /** Exact permission bits, e.g. 0o644. */
+  mode?: number;
+  contains: PatternSpec[];
+  notContains: PatternSpec[];
+}
+
+/** An environment variable of the image's configuration. */
+export interface EnvCheckSpec extends CheckMeta {
+  kind: 'env';
+  id: string;
+  title: string;
+  name: string;
+  /** Exact value expected. */
+  equals?: string;
+  matches?: PatternSpec;
+  /** The variable must not be set. */
+  absent: boolean;
+}
+
+/** Image metadata: user, entrypoint, cmd, working dir, labels, exposed ports. */
+export interface MetadataCheckSpec extends CheckMeta {
+  kind: 'metadata';
+  id: string;
+  title: string;
+  user?: PatternSpec;
+  entrypoint?: string[];
+  cmd?: string[];
+  workdir?: string;
+  labels: Record<string, PatternSpec>;
+  exposedPorts?: string[];
+}
+
+export type CustomCheckSpec = CommandCheckSpec | FileCheckSpec | EnvCheckSpec | MetadataCheckSpec;
+export type CheckSpec = SuiteCheckSpec | CustomCheckSpec;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isPair, isScalar, visit, type Scalar } from 'yaml';
-import type { CheckSpec, Diagnostic, ImageSpec, OutputExpectation, PatternSpec, PipelineSpec } from '@fipsyard/core';
+import type { CheckMeta, CheckSpec, CustomCheckSpec, Diagnostic, ImageSpec, OutputExpectation, PatternSpec, PipelineSpec } from '@fipsyard/core';
 import { MAX_FILE_BYTES, SourceDocument, type PathSegment } from './document.js';
 import { interpolate, type VariableSources } from './interpolate.js';
 import { RULES, type FileProbe, type RuleContext } from './rules.js';
@@ -16,6 +16,10 @@ export interface LoadOptions {
   vars?: Record<string, string>;
   /** Built-in suites the workers provide; unknown names are errors. Default: not checked. */
   knownSuites?: readonly string[];
+  /** Check ids each suite can produce, so waivers naming them can be checked. Default: not checked. */
+  suiteCheckIds?: Readonly<Record<string, readonly string[]>>;
+  /** "Today", for waiver expiry. Default: the clock. */
+  now?: Date;
   /** File-system access for rules. Default: the real file system. */
   files?: FileProbe;
 }
@@ -86,6 +90,8 @@ export function loadPipelineText(file: string, text: string, options: LoadOption
     join: (...p) => path.join(...p),
     report: ({ at, key, ...d }) => (d.severity === 'error' ? errors : warnings).push({ ...d, location: source.locate(at, key ? { key } : {}), path: at.join('.') }),
     ...(options.knownSuites ? { knownSuites: options.knownSuites } : {}),
+    ...(options.suiteCheckIds ? { suiteCheckIds: options.suiteCheckIds } : {}),
+    now: options.now ?? new Date(),
   };
   for (const rule of RULES) rule(ctx);
   sortByLocation(errors);
@@ -141,8 +147,31 @@ function interpolateDocument(source: SourceDocument, options: LoadOptions): Diag
 
 function normalize(file: string, raw: RawPipeline, sha256: string, source: SourceDocument, errors: Diagnostic[]): PipelineSpec {
   const dir = path.dirname(file);
-  const images: ImageSpec[] = Object.entries(raw.images).map(([name, img]) => normalizeImage(dir, name, img, source, errors));
-  return { file, name: raw.name ?? path.basename(file).replace(/\.ya?ml$/i, ''), sha256, images };
+  const own = new Map(Object.entries(raw.images).map(([name, img]) => [name, normalizeImage(dir, name, img, source, errors)]));
+  // A derived image runs its ancestors' checks too, after its own; `origin` says where each came from.
+  const images = [...own.values()].map((img) => ({ ...img, checks: [...img.checks, ...inheritedChecks(img, own)] }));
+  const spec: PipelineSpec = { file, name: raw.name ?? path.basename(file).replace(/\.ya?ml$/i, ''), sha256, images };
+  if (raw.plugins?.length) spec.plugins = raw.plugins.map((specifier) => ({ specifier, baseDir: dir }));
+  return spec;
+}
+
+function inheritedChecks(image: ImageSpec, byName: Map<string, ImageSpec>): CheckSpec[] {
+  const out: CheckSpec[] = [];
+  const seen = new Set<string>([image.name]);
+  let parent = image.parent === undefined ? undefined : byName.get(image.parent);
+  while (parent && !seen.has(parent.name)) {
+    seen.add(parent.name);
+    out.push(...parent.checks);
+    parent = parent.parent === undefined ? undefined : byName.get(parent.parent);
+  }
+  // The same suite declared at several levels runs once, attributed to the nearest declaration.
+  const suites = new Set(image.checks.filter((c) => c.kind === 'suite').map((c) => (c.kind === 'suite' ? c.suite : '')));
+  return out.filter((c) => {
+    if (c.kind !== 'suite') return true;
+    if (suites.has(c.suite)) return false;
+    suites.add(c.suite);
+    return true;
+  });
 }
 
 function normalizeImage(dir: string, name: string, img: RawImage, source: SourceDocument, errors: Diagnostic[]): ImageSpec {
@@ -156,57 +185,89 @@ function normalizeImage(dir: string, name: string, img: RawImage, source: Source
     tags: img.tags ?? [],
     labels: stringRecord(img.labels),
     parentArg: img.parentArg ?? 'BASE_IMAGE',
-    checks: (img.checks ?? []).map((c, i) => normalizeCheck(c, (...p) => at('checks', i, ...p), errors)),
+    checks: (img.checks ?? []).map((c, i) => normalizeCheck(name, c, (...p) => at('checks', i, ...p), errors)),
+    waivers: (img.waivers ?? []).map((w) => ({ check: w.check, reason: w.reason, expires: w.expires })),
     line: at().line,
   };
   if (img.parent !== undefined) spec.parent = img.parent;
   return spec;
 }
 
-function normalizeCheck(raw: RawCheck, at: (...p: PathSegment[]) => Diagnostic['location'], errors: Diagnostic[]): CheckSpec {
-  if ('suite' in raw) return { kind: 'suite', suite: raw.suite };
-  let argv: string[] = [];
-  if (raw.command && raw.shell) {
-    errors.push({ severity: 'error', message: `check "${raw.id}" has both "command" and "shell"`, hint: 'use "command" (an argv, no shell) or "shell" (a script for /bin/sh -c), not both', location: at('shell') });
-  } else if (raw.command) {
-    argv = raw.command;
-  } else if (raw.shell) {
-    argv = ['/bin/sh', '-c', raw.shell];
-  } else {
-    errors.push({ severity: 'error', message: `check "${raw.id}" has no "command" or "shell"`, hint: 'add "command: [prog, arg, ...]"', location: at() });
+function normalizeCheck(origin: string, raw: RawCheck, at: (...p: PathSegment[]) => Diagnostic['location'], errors: Diagnostic[]): CheckSpec {
+  const meta: CheckMeta = { origin };
+  if (raw.severity) meta.severity = raw.severity;
+  if (raw.controls) meta.controls = raw.controls;
+  if (raw.rationale) meta.rationale = raw.rationale;
+  if ('suite' in raw) return { kind: 'suite', suite: raw.suite, options: raw.options ?? {}, ...meta };
+  const kinds = (['command', 'shell', 'file', 'env', 'metadata'] as const).filter((k) => raw[k] !== undefined);
+  if (kinds.length !== 1) {
+    errors.push({
+      severity: 'error',
+      message: kinds.length === 0 ? `check "${raw.id}" says nothing to check` : `check "${raw.id}" has ${kinds.map((k) => `"${k}"`).join(' and ')}; a check does one thing`,
+      hint: 'give exactly one of command (an argv, no shell), shell (a /bin/sh -c script), file, env, metadata',
+      location: kinds.length === 0 ? at() : at(kinds[1]!),
+    });
   }
-  const spec: CheckSpec = {
-    kind: 'command',
-    id: raw.id,
-    title: raw.title ?? raw.id,
-    argv,
-    shell: raw.shell !== undefined && raw.command === undefined,
-    expect: normalizeExpect(raw.expect, (...p) => at('expect', ...p), errors),
-  };
-  if (raw.timeout !== undefined) spec.timeoutMs = Math.round(raw.timeout * 1000);
+  if (raw.expect && raw.command === undefined && raw.shell === undefined) {
+    errors.push({ severity: 'error', message: `"expect" of check "${raw.id}" needs a command or shell`, hint: 'file, env and metadata checks say what they expect in their own block', location: at('expect') });
+  }
+  const base = { id: raw.id, title: raw.title ?? raw.id, ...meta, ...(raw.timeout === undefined ? {} : { timeoutMs: Math.round(raw.timeout * 1000) }) };
+  const pats = (v: RawPatterns | undefined, p: PathSegment[]) => toPatterns(v, p, at, errors);
+  let spec: CustomCheckSpec;
+  if (raw.file) {
+    const f = raw.file;
+    spec = { kind: 'file', ...base, path: f.path, exists: f.exists ?? true, contains: pats(f.contains, ['file', 'contains']), notContains: pats(f.notContains, ['file', 'notContains']) };
+    if (f.type) spec.type = f.type;
+    if (f.mode) spec.mode = parseInt(f.mode, 8);
+  } else if (raw.env) {
+    const e = raw.env;
+    spec = { kind: 'env', ...base, name: e.name, absent: e.absent ?? false };
+    if (e.equals !== undefined) spec.equals = e.equals;
+    if (e.matches !== undefined) spec.matches = pats(e.matches, ['env', 'matches'])[0]!;
+  } else if (raw.metadata) {
+    const m = raw.metadata;
+    spec = { kind: 'metadata', ...base, labels: Object.fromEntries(Object.entries(m.labels ?? {}).map(([k, v]) => [k, pats(v, ['metadata', 'labels', k])[0]!])) };
+    if (m.user !== undefined) spec.user = pats(m.user, ['metadata', 'user'])[0]!;
+    if (m.entrypoint) spec.entrypoint = m.entrypoint;
+    if (m.cmd) spec.cmd = m.cmd;
+    if (m.workdir !== undefined) spec.workdir = m.workdir;
+    if (m.exposedPorts) spec.exposedPorts = m.exposedPorts;
+  } else {
+    spec = {
+      kind: 'command',
+      ...base,
+      argv: raw.command ?? (raw.shell !== undefined ? ['/bin/sh', '-c', raw.shell] : []),
+      shell: raw.command === undefined && raw.shell !== undefined,
+      expect: normalizeExpect(raw.expect, (...p) => at('expect', ...p), errors),
+    };
+  }
   return spec;
 }
 
+type RawPatterns = string | { regex: string; flags?: string | undefined } | (string | { regex: string; flags?: string | undefined })[];
+
+/** Patterns as written, compiled once to report bad regular expressions where they stand. */
+function toPatterns(v: RawPatterns | undefined, p: PathSegment[], at: (...p: PathSegment[]) => Diagnostic['location'], errors: Diagnostic[]): PatternSpec[] {
+  if (v === undefined) return [];
+  const items = Array.isArray(v) ? v : [v];
+  return items.map((item, i) => {
+    const pattern: PatternSpec = typeof item === 'string' ? { source: item, flags: '' } : { source: item.regex, flags: item.flags ?? '' };
+    try {
+      new RegExp(pattern.source, pattern.flags);
+    } catch (err) {
+      errors.push({
+        severity: 'error',
+        message: `invalid regular expression ${JSON.stringify(pattern.source)}: ${err instanceof Error ? err.message : String(err)}`,
+        hint: 'patterns are JavaScript regular expressions; escape special characters such as ( [ . * with a backslash',
+        location: Array.isArray(v) ? at(...p, i) : at(...p),
+      });
+    }
+    return pattern;
+  });
+}
+
 function normalizeExpect(raw: RawExpect | undefined, at: (...p: PathSegment[]) => Diagnostic['location'], errors: Diagnostic[]): OutputExpectation {
-  const list = (key: 'stdout' | 'stdoutNot' | 'stderr' | 'stderrNot'): PatternSpec[] => {
-    const v = raw?.[key];
-    if (v === undefined) return [];
-    const items = Array.isArray(v) ? v : [v];
-    return items.map((p, i) => {
-      const pattern: PatternSpec = typeof p === 'string' ? { source: p, flags: '' } : { source: p.regex, flags: p.flags ?? '' };
-      try {
-        new RegExp(pattern.source, pattern.flags);
-      } catch (err) {
-        errors.push({
-          severity: 'error',
-          message: `invalid regular expression ${JSON.stringify(pattern.source)}: ${err instanceof Error ? err.message : String(err)}`,
-          hint: 'patterns are JavaScript regular expressions; escape special characters such as ( [ . * with a backslash',
-          location: Array.isArray(v) ? at(key, i) : at(key),
-        });
-      }
-      return pattern;
-    });
-  };
+  const list = (key: 'stdout' | 'stdoutNot' | 'stderr' | 'stderrNot') => toPatterns(raw?.[key], [key], at, errors);
   return { exitCode: raw?.exitCode ?? 0, stdout: list('stdout'), stdoutNot: list('stdoutNot'), stderr: list('stderr'), stderrNot: list('stderrNot') };
 }
 

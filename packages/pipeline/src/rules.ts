@@ -15,6 +15,8 @@ export interface RuleContext {
   files: FileProbe;
   /** Built-in suite names the workers know. Undefined: not checked. */
   knownSuites?: readonly string[];
+  suiteCheckIds?: Readonly<Record<string, readonly string[]>>;
+  now: Date;
   /** `path.join` for the platform. */
   join(...parts: string[]): string;
   report(d: Omit<Diagnostic, 'location'> & { at: readonly PathSegment[]; key?: boolean }): void;
@@ -119,29 +121,79 @@ export function firstFromUses(dockerfile: string, arg: string): boolean {
   return false;
 }
 
+/** Where a check of an image was declared in the file: its own list or an ancestor's. */
+function checkPath(spec: PipelineSpec, image: ImageSpec, index: number): PathSegment[] {
+  const check = image.checks[index]!;
+  const owner = spec.images.find((i) => i.name === check.origin) ?? image;
+  const ownIndex = owner.checks.filter((c) => c.origin === owner.name).indexOf(check);
+  return ['images', owner.name, 'checks', ownIndex < 0 ? 0 : ownIndex];
+}
+
 const checksValid: Rule = ({ spec, knownSuites, report }) => {
   for (const image of spec.images) {
-    const seen = new Set<string>();
+    const seenSuites = new Set<string>();
+    const seenIds = new Map<string, string>();
     image.checks.forEach((check, i) => {
-      const at = ['images', image.name, 'checks', i] as const;
+      // Inherited checks are reported once, at the image that declares them.
+      const own = check.origin === image.name;
+      const at = checkPath(spec, image, i);
       if (check.kind === 'suite') {
-        if (knownSuites && !knownSuites.includes(check.suite)) {
+        if (own && knownSuites && !knownSuites.includes(check.suite)) {
           const guess = closest(check.suite, knownSuites);
           report({
             severity: 'error',
             message: `unknown check suite "${check.suite}" for image "${image.name}"`,
-            hint: `${guess ? `did you mean "${guess}"? ` : ''}built-in suites: ${knownSuites.join(', ')}`,
+            hint: `${guess ? `did you mean "${guess}"? ` : ''}suites: ${knownSuites.join(', ')}; a plugin named under "plugins:" can add more`,
             at: [...at, 'suite'],
           });
         }
-        if (seen.has(`suite:${check.suite}`)) report({ severity: 'warning', message: `suite "${check.suite}" is listed twice for "${image.name}"`, at: [...at, 'suite'] });
-        seen.add(`suite:${check.suite}`);
+        if (own && seenSuites.has(check.suite)) report({ severity: 'warning', message: `suite "${check.suite}" is listed twice for "${image.name}"`, at: [...at, 'suite'] });
+        seenSuites.add(check.suite);
         return;
       }
-      if (seen.has(check.id)) {
-        report({ severity: 'error', message: `check id "${check.id}" is used twice in image "${image.name}"`, hint: 'give each check of an image its own id', at: [...at, 'id'] });
+      const prev = seenIds.get(check.id);
+      if (prev !== undefined && (own || prev === image.name)) {
+        const inherited = prev !== image.name ? prev : check.origin !== image.name ? check.origin : undefined;
+        report({
+          severity: 'error',
+          message: inherited ? `check id "${check.id}" of image "${image.name}" is already a check inherited from "${inherited}"` : `check id "${check.id}" is used twice in image "${image.name}"`,
+          hint: inherited ? 'a derived image cannot replace an inherited check; give yours another id, or accept the inherited result with a waiver' : 'give each check of an image its own id',
+          at: [...at, 'id'],
+        });
       }
-      seen.add(check.id);
+      seenIds.set(check.id, check.origin);
+    });
+  }
+};
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+const waiversValid: Rule = ({ spec, suiteCheckIds, now, report }) => {
+  const today = isoDay(now);
+  for (const image of spec.images) {
+    const ids = new Set<string>();
+    for (const c of image.checks) {
+      if (c.kind !== 'suite') ids.add(c.id);
+      else for (const id of suiteCheckIds?.[c.suite] ?? []) ids.add(id);
+    }
+    image.waivers.forEach((w, i) => {
+      const at = ['images', image.name, 'waivers', i] as const;
+      if (Number.isNaN(Date.parse(`${w.expires}T00:00:00Z`)) || isoDay(new Date(`${w.expires}T00:00:00Z`)) !== w.expires) {
+        report({ severity: 'error', message: `waiver for "${w.check}" expires on an impossible date "${w.expires}"`, hint: 'write a real date as YYYY-MM-DD', at: [...at, 'expires'] });
+      } else if (w.expires < today) {
+        report({ severity: 'warning', message: `waiver for "${w.check}" of "${image.name}" expired on ${w.expires}: the run will fail on it`, hint: 'fix the image, or renew the waiver with a new date and reason', at: [...at, 'expires'] });
+      }
+      if (suiteCheckIds && !ids.has(w.check)) {
+        const guess = closest(w.check, [...ids]);
+        report({
+          severity: 'error',
+          message: `waiver names check "${w.check}", which image "${image.name}" does not run`,
+          hint: guess ? `did you mean "${guess}"?` : `checks of this image: ${[...ids].join(', ') || 'none'}`,
+          at: [...at, 'check'],
+        });
+      }
     });
   }
 };
@@ -204,6 +256,6 @@ const secretArgsDeclared: Rule = ({ spec, report }) => {
 };
 
 /** The rules, in the order their messages are most useful. */
-export const RULES: readonly Rule[] = [parentExists, noCycles, contextExists, derivedUsesParentArg, checksValid, tagsValid, secretArgsDeclared];
+export const RULES: readonly Rule[] = [parentExists, noCycles, contextExists, derivedUsesParentArg, checksValid, waiversValid, tagsValid, secretArgsDeclared];
 
 export type { ImageSpec };

@@ -27,24 +27,72 @@ export const expectSchema = z
   })
   .describe('What the command must produce.');
 
+const meta = {
+  severity: z.enum(['required', 'information']).optional().describe('information results never fail a run. Default required.'),
+  controls: z.array(z.string().min(1)).optional().describe('Control ids, e.g. "NIST 800-53 SC-13".'),
+  rationale: z.string().min(1).optional().describe('Why the check matters, for auditors.'),
+};
+
 export const suiteCheckSchema = z
   .strictObject({
-    suite: z.string().min(1).describe('Name of a built-in check suite, e.g. openssl-fips.'),
+    suite: z.string().min(1).describe('Name of a check suite: fips, openssl3, module-status, host, al2, el, node, python, java, go, ruby, auto, or one from a plugin.'),
+    options: z.record(z.string(), z.unknown()).optional().describe('Suite options, e.g. { paths: [/usr/local/bin/app] } for go.'),
+    ...meta,
   })
-  .describe('Run every check of a built-in suite.');
+  .describe('Run every check of a suite.');
 
-export const commandCheckSchema = z
+const MODE = /^0?[0-7]{3,4}$/;
+
+export const fileSpecSchema = z.strictObject({
+  path: z.string().regex(/^\//, 'must be an absolute path').describe('Absolute path inside the image.'),
+  exists: z.boolean().optional().describe('Default true; false: the path must be absent.'),
+  type: z.enum(['file', 'dir', 'symlink']).optional(),
+  mode: z.string().regex(MODE, 'must be octal permission bits in quotes, e.g. "0644"').optional().describe('Exact permission bits, quoted: "0644".'),
+  contains: patterns.optional().describe('Every pattern must match the content.'),
+  notContains: patterns.optional().describe('No pattern may match the content.'),
+});
+
+export const envSpecSchema = z.strictObject({
+  name: z.string().regex(ARG_NAME).describe('Variable name.'),
+  equals: z.string().optional(),
+  matches: pattern.optional(),
+  absent: z.boolean().optional().describe('true: the variable must not be set.'),
+});
+
+export const metadataSpecSchema = z.strictObject({
+  user: pattern.optional().describe('Pattern the configured user must match ("" is root).'),
+  entrypoint: z.array(z.string()).optional(),
+  cmd: z.array(z.string()).optional(),
+  workdir: z.string().optional(),
+  labels: z.record(z.string().min(1), pattern).optional().describe('Label name -> pattern its value must match.'),
+  exposedPorts: z.array(z.string().regex(/^\d+\/(tcp|udp|sctp)$/, 'write ports as 8080/tcp')).optional().describe('Exactly these exposed ports.'),
+});
+
+export const customCheckSchema = z
   .strictObject({
-    id: z.string().regex(CHECK_ID).describe('Unique within the image.'),
+    id: z.string().regex(CHECK_ID).describe('Unique within the image, inherited checks included.'),
     title: z.string().min(1).optional().describe('Shown in reports. Default: the id.'),
+    ...meta,
     command: z.array(z.string()).min(1).optional().describe('The argv, executed without a shell.'),
     shell: z.string().min(1).optional().describe('A script run by /bin/sh -c. Use only when you need a shell.'),
     expect: expectSchema.optional(),
+    file: fileSpecSchema.optional().describe('A file check (works without a shell in the image).'),
+    env: envSpecSchema.optional().describe('An environment variable of the image configuration.'),
+    metadata: metadataSpecSchema.optional().describe('Image metadata: user, entrypoint, cmd, workdir, labels, exposed ports.'),
     timeout: z.number().positive().max(3600).optional().describe('Seconds before the check is stopped and fails. Default 60.'),
   })
-  .describe('A command run inside the running container. Exactly one of command and shell.');
+  .describe('A custom check: exactly one of command, shell, file, env, metadata.');
 
-export const checkSchema = z.union([suiteCheckSchema, commandCheckSchema]);
+/** Kept for the error messages' key lists. */
+export const commandCheckSchema = customCheckSchema;
+
+export const checkSchema = z.union([suiteCheckSchema, customCheckSchema]);
+
+export const waiverSchema = z.strictObject({
+  check: z.string().min(1).describe('Id of the check the waiver applies to.'),
+  reason: z.string().min(10, 'give a reason of at least 10 characters').describe('Why the failure or skip is accepted.'),
+  expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'write the date as YYYY-MM-DD').describe('Last day the waiver holds (UTC), YYYY-MM-DD.'),
+});
 
 export const imageSchema = z
   .strictObject({
@@ -56,7 +104,8 @@ export const imageSchema = z
     secretArgs: z.array(z.string().regex(ARG_NAME)).optional().describe('Names of build args never printed or reported.'),
     tags: z.array(z.string().min(1)).optional().describe('Image references applied once the image passed its checks.'),
     labels: z.record(z.string().min(1), scalar).optional().describe('Image labels.'),
-    checks: z.array(checkSchema).optional().describe('Checks run inside a container of the built image.'),
+    checks: z.array(checkSchema).optional().describe('Checks run inside a container of the built image; a derived image runs its parent\'s too.'),
+    waivers: z.array(waiverSchema).optional().describe('Accepted failures or skips, each with a reason and an expiry date.'),
   })
   .describe('One image to build and check.');
 
@@ -65,6 +114,7 @@ export const pipelineSchema = z
     version: z.literal(1).describe('Format version. Always 1.'),
     name: z.string().min(1).optional().describe('Pipeline name. Default: the file name.'),
     variables: z.record(z.string().regex(ARG_NAME), scalar).optional().describe('Variables with defaults; the environment and --var override them.'),
+    plugins: z.array(z.string().min(1)).optional().describe('Check plugin modules: paths relative to this file, or npm package names.'),
     images: z
       .record(z.string().regex(IMAGE_NAME), imageSchema)
       .refine((v) => Object.keys(v).length > 0, 'images: must declare at least one image')
@@ -81,8 +131,12 @@ export type RawExpect = z.infer<typeof expectSchema>;
 export const KNOWN_KEYS = {
   pipeline: Object.keys(pipelineSchema.shape),
   image: Object.keys(imageSchema.shape),
-  check: [...Object.keys(suiteCheckSchema.shape), ...Object.keys(commandCheckSchema.shape)],
+  check: [...new Set([...Object.keys(suiteCheckSchema.shape), ...Object.keys(customCheckSchema.shape)])],
   expect: Object.keys(expectSchema.shape),
+  file: Object.keys(fileSpecSchema.shape),
+  env: Object.keys(envSpecSchema.shape),
+  metadata: Object.keys(metadataSpecSchema.shape),
+  waiver: Object.keys(waiverSchema.shape),
   pattern: ['regex', 'flags'],
 } as const;
 

@@ -37,8 +37,8 @@ function toDiagnostics(issue: Issue, prefix: PathSegment[], source: SourceDocume
       return [
         {
           severity: 'error',
-          message: `${where}: a check needs either "suite" (a built-in suite) or "id" with "command" or "shell"`,
-          hint: 'e.g. "- suite: openssl-fips" or "- id: hello\\n  command: [echo, hi]"',
+          message: `${where}: a check needs either "suite" or an "id" with one of command, shell, file, env, metadata`,
+          hint: 'e.g. "- suite: fips" or "- id: hello\\n  command: [echo, hi]"',
           location: source.locate(path),
           path: where,
         },
@@ -98,6 +98,8 @@ function allowedKeys(path: PathSegment[]): readonly string[] {
   if (path.length === 0) return KNOWN_KEYS.pipeline;
   if (path[0] === 'images' && path.length === 2) return KNOWN_KEYS.image;
   if (last === 'expect') return KNOWN_KEYS.expect;
+  if (last === 'file' || last === 'env' || last === 'metadata') return KNOWN_KEYS[last];
+  if (path.includes('waivers') && typeof last === 'number') return KNOWN_KEYS.waiver;
   if (path.includes('checks') && typeof last === 'number') return KNOWN_KEYS.check;
   if (path.includes('expect')) return KNOWN_KEYS.pattern;
   return [];

@@ -38,14 +38,16 @@ describe('loadPipelineFile: valid files', () => {
     const base = spec.images[0]!;
     expect(base).toMatchObject({ name: 'base', dockerfile: 'Dockerfile', args: { VERSION: '3', DEBUG: 'true' }, tags: ['acme/base:1'], labels: { team: 'platform' }, parentArg: 'BASE_IMAGE' });
     expect(base.context.endsWith('/fixtures/ctx')).toBe(true);
-    expect(base.checks[0]).toEqual({ kind: 'suite', suite: 'openssl-fips' });
+    expect(base.checks[0]).toEqual({ kind: 'suite', suite: 'openssl-fips', options: {}, origin: 'base' });
     expect(base.checks[1]).toMatchObject({ kind: 'command', id: 'hello', title: 'Says hello', argv: ['echo', 'hello'], shell: false });
     const hello = base.checks[1]!;
     if (hello.kind !== 'command') throw new Error('expected a command check');
     expect(hello.expect).toEqual({ exitCode: 0, stdout: [{ source: '^hello$', flags: '' }], stdoutNot: [], stderr: [], stderrNot: [{ source: 'error', flags: '' }, { source: 'warn', flags: 'i' }] });
     const child = spec.images[1]!;
     expect(child.parent).toBe('base');
-    expect(child.checks[0]).toMatchObject({ argv: ['/bin/sh', '-c', 'echo $HOME && true'], shell: true, timeoutMs: 5000, title: 'sh' });
+    expect(child.checks[0]).toMatchObject({ argv: ['/bin/sh', '-c', 'echo $HOME && true'], shell: true, timeoutMs: 5000, title: 'sh', origin: 'child' });
+    // A derived image runs its parent's checks after its own, marked with where they come from.
+    expect(child.checks.map((c) => `${c.kind === 'suite' ? c.suite : c.id}@${c.origin}`)).toEqual(['sh@child', 'openssl-fips@base', 'hello@base']);
   });
 
   it('lets --var override the environment, and the environment override variables:', () => {
@@ -72,7 +74,7 @@ describe('loadPipelineFile: errors carry file:line:col, a message and a hint', (
     { name: 'bad image name', text: 'version: 1\nimages:\n  Bad_Name:\n    context: @FIX@/ctx\n', line: 3, col: 3, message: /invalid name "Bad_Name"/ },
     { name: 'bad tag', text: 'version: 1\nimages:\n  a:\n    context: @FIX@/ctx\n    tags: ["UPPER/x:1"]\n', line: 5, col: 12, message: /not a valid image reference/ },
     { name: 'derived image not FROM its parent', text: 'version: 1\nimages:\n  a:\n    context: @FIX@/ctx\n  b:\n    parent: a\n    context: @FIX@/not-derived\n', line: 6, message: /does not build FROM its parent/ },
-    { name: 'check with both command and shell', text: 'version: 1\nimages:\n  a:\n    context: @FIX@/ctx\n    checks:\n      - { id: c, command: [x], shell: "y" }\n', line: 6, message: /both "command" and "shell"/ },
+    { name: 'check with both command and shell', text: 'version: 1\nimages:\n  a:\n    context: @FIX@/ctx\n    checks:\n      - { id: c, command: [x], shell: "y" }\n', line: 6, message: /has "command" and "shell"/ },
     { name: 'check that is neither', text: 'version: 1\nimages:\n  a:\n    context: @FIX@/ctx\n    checks:\n      - foo: bar\n', line: 6, message: /a check needs either "suite"/ },
   ];
   for (const c of cases) {

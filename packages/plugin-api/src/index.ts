@@ -6,6 +6,7 @@ export type {
   ImageInfo,
   IdleContainerRequest,
   ContainerHandle,
+  PathStat,
   ExecRequest,
   ExecResult,
 } from './runtime.js';

@@ -11,10 +11,25 @@ export interface ContainerRuntime {
   /** Creates and starts a container that idles whatever the image's own entrypoint does. */
   startIdle(request: IdleContainerRequest, signal?: AbortSignal): Promise<ContainerHandle>;
   exec(containerId: string, request: ExecRequest, signal?: AbortSignal): Promise<ExecResult>;
+  /** File metadata inside a container (created or running); undefined when the path does not exist. Needs no shell. */
+  statPath(containerId: string, path: string): Promise<PathStat | undefined>;
+  /** A file's bytes (symlinks followed), at most `maxBytes`; undefined when absent. Needs no shell. */
+  readFile(containerId: string, path: string, maxBytes?: number): Promise<Buffer | undefined>;
+  /** Writes a file into the container; its directory must exist. */
+  writeFile(containerId: string, path: string, content: Buffer | string, mode?: number): Promise<void>;
   /** Force-removes a container; a container already gone is not an error. */
   remove(containerId: string): Promise<void>;
   /** Removes every container carrying all these labels; returns the ids removed. */
   removeContainersByLabel(labels: Record<string, string>): Promise<string[]>;
+}
+
+export interface PathStat {
+  path: string;
+  type: 'file' | 'dir' | 'symlink' | 'other';
+  /** Permission bits, with setuid/setgid/sticky as 0o4000/0o2000/0o1000. */
+  mode: number;
+  size: number;
+  linkTarget: string;
 }
 
 export interface EngineInfo {
@@ -72,10 +87,14 @@ export interface IdleContainerRequest {
   memoryBytes?: number;
   /** Default 256. */
   pidsLimit?: number;
+  /** Run as this user (`uid[:gid]`); default the image's user. */
+  user?: string;
 }
 
 export interface ContainerHandle {
   id: string;
+  /** How the container idles: the image's own `sleep`, or a helper copied in (images without one). */
+  idle: 'image-sleep' | 'helper';
 }
 
 export interface ExecRequest {

@@ -11,9 +11,13 @@ import type {
   ExecResult,
   IdleContainerRequest,
   ImageInfo,
+  PathStat,
 } from '@fipsyard/plugin-api';
 import { BuildStreamParser, isImageSourceError, redact } from './build-stream.js';
 import { listContext, packContext } from './context.js';
+import { decodePathStat, firstTarEntry, singleFileTar } from './archive.js';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 export interface DockerRuntimeOptions {
   /**
@@ -23,7 +27,14 @@ export interface DockerRuntimeOptions {
   host?: string;
   /** Lines of build output kept for failure reports. Default 40. */
   logTailLines?: number;
+  /**
+   * A static binary with a `sleep` applet (busybox), copied into images that have no `sleep` of
+   * their own (FROM scratch) so their containers can idle. Default `/bin/busybox` when present.
+   */
+  idleHelper?: string;
 }
+
+const HELPER_PATH = '/.fipsyard-idle';
 
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
@@ -47,7 +58,10 @@ export class DockerRuntime implements ContainerRuntime {
     this.docker = docker ?? new Docker(dockerConnection(options.host));
     this.where = options.host ?? '/var/run/docker.sock';
     this.tailLines = options.logTailLines ?? 40;
+    this.idleHelper = options.idleHelper ?? (existsSync('/bin/busybox') ? '/bin/busybox' : undefined);
   }
+
+  private readonly idleHelper: string | undefined;
 
   async info(signal?: AbortSignal): Promise<EngineInfo> {
     const timeout = AbortSignal.timeout(5000);
@@ -167,14 +181,38 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async startIdle(req: IdleContainerRequest, signal?: AbortSignal): Promise<ContainerHandle> {
-    let container: Docker.Container;
+    const first = await this.createIdle(req, ['sleep'], ['infinity'], signal);
     try {
-      container = await this.docker.createContainer({
+      await first.start();
+      return { id: first.id, idle: 'image-sleep' };
+    } catch (err) {
+      await this.remove(first.id);
+      if (!/executable file not found|no such file or directory/i.test(describeError(err)) || !this.idleHelper) {
+        throw new Error(`cannot start a container of ${req.image}: ${describeError(err)}`, { cause: err });
+      }
+    }
+    // No `sleep` in the image (FROM scratch, distroless): idle with a static helper copied in.
+    const second = await this.createIdle(req, [HELPER_PATH], ['sleep', '2147483647'], signal);
+    try {
+      const tar = await singleFileTar(HELPER_PATH, readFileSync(this.idleHelper), 0o755);
+      await second.putArchive(tar, { path: '/' });
+      await second.start();
+      return { id: second.id, idle: 'helper' };
+    } catch (err) {
+      await this.remove(second.id);
+      throw new Error(`cannot start a container of ${req.image}, even with an idle helper: ${describeError(err)}`, { cause: err });
+    }
+  }
+
+  private async createIdle(req: IdleContainerRequest, entrypoint: string[], cmd: string[], signal?: AbortSignal): Promise<Docker.Container> {
+    try {
+      return await this.docker.createContainer({
         Image: req.image,
         ...(req.name ? { name: req.name } : {}),
+        ...(req.user ? { User: req.user } : {}),
         // Idle whatever the image's own entrypoint would do; checks arrive as execs.
-        Entrypoint: ['sleep'],
-        Cmd: ['infinity'],
+        Entrypoint: entrypoint,
+        Cmd: cmd,
         Labels: req.labels,
         NetworkDisabled: true,
         AttachStdin: false,
@@ -197,13 +235,45 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       throw this.classify(err);
     }
+  }
+
+  async statPath(containerId: string, p: string): Promise<PathStat | undefined> {
     try {
-      await container.start();
+      const res = (await this.docker.getContainer(containerId).infoArchive({ path: p })) as { headers?: Record<string, string>; resume?: () => void };
+      res.resume?.();
+      const header = res.headers?.['x-docker-container-path-stat'];
+      return header ? decodePathStat(header, p) : undefined;
     } catch (err) {
-      await this.remove(container.id);
-      throw new Error(`cannot start a container of ${req.image}: ${describeError(err)}`, { cause: err });
+      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      throw this.classify(err);
     }
-    return { id: container.id };
+  }
+
+  async readFile(containerId: string, p: string, maxBytes = 1024 * 1024): Promise<Buffer | undefined> {
+    let current = p;
+    for (let hops = 0; hops < 8; hops++) {
+      let stream: NodeJS.ReadableStream;
+      try {
+        stream = await this.docker.getContainer(containerId).getArchive({ path: current });
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+        throw this.classify(err);
+      }
+      const entry = await firstTarEntry(stream, maxBytes);
+      if (!entry || entry.kind === 'other') return undefined;
+      if (entry.kind === 'file') return entry.content;
+      current = entry.target.startsWith('/') ? entry.target : path.posix.join(path.posix.dirname(current), entry.target);
+    }
+    return undefined;
+  }
+
+  async writeFile(containerId: string, p: string, content: Buffer | string, mode = 0o644): Promise<void> {
+    const tar = await singleFileTar(p, Buffer.isBuffer(content) ? content : Buffer.from(content), mode);
+    try {
+      await this.docker.getContainer(containerId).putArchive(tar, { path: path.posix.dirname(p) });
+    } catch (err) {
+      throw this.classify(err);
+    }
   }
 
   async exec(containerId: string, req: ExecRequest, signal?: AbortSignal): Promise<ExecResult> {
