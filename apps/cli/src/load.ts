@@ -1,10 +1,21 @@
 import { PipelineInvalidError, type Diagnostic, type PipelineSpec } from '@fipsyard/core';
-import { knownSuiteNames } from '@fipsyard/engine';
+import { defaultSuites, loadPluginSuites, mergeSuites } from '@fipsyard/engine';
 import { loadPipelineFile } from '@fipsyard/pipeline';
 
-/** Loads a pipeline file or throws PipelineInvalidError with every diagnostic. */
-export function loadOrThrow(file: string, env: Record<string, string | undefined>, vars: Record<string, string>): { spec: PipelineSpec; warnings: Diagnostic[] } {
-  const r = loadPipelineFile(file, { env, vars, knownSuites: knownSuiteNames });
+/**
+ * Loads a pipeline file or throws PipelineInvalidError with every diagnostic. Suites come from the
+ * built-ins and the plugins the file names, so unknown suites and waivers are caught before a run.
+ */
+export async function loadOrThrow(file: string, env: Record<string, string | undefined>, vars: Record<string, string>): Promise<{ spec: PipelineSpec; warnings: Diagnostic[] }> {
+  const first = loadPipelineFile(file, { env, vars });
+  let suites = [...defaultSuites];
+  if (first.value?.plugins?.length) suites = [...mergeSuites(defaultSuites, await loadPluginSuites(first.value.plugins)).values()];
+  const r = loadPipelineFile(file, {
+    env,
+    vars,
+    knownSuites: suites.map((s) => s.name),
+    suiteCheckIds: Object.fromEntries(suites.map((s) => [s.name, s.checkIds])),
+  });
   if (!r.value) throw new PipelineInvalidError([...r.errors, ...r.warnings]);
   return { spec: r.value, warnings: r.warnings };
 }

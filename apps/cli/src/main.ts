@@ -39,14 +39,14 @@ function program(cfg: EnvConfig, out: Output, setCode: (c: number) => void): Com
     .description('check FILE as `run` would, without running anything')
     .argument('<file>')
     .addOption(varOption)
-    .action((file: string, o: { var: string[] }) => setCode(validateCommand(file, parseVars(o.var), cfg, out)));
+    .action(async (file: string, o: { var: string[] }) => setCode(await validateCommand(file, parseVars(o.var), cfg, out)));
 
   p.command('plan')
     .description('show the build and test stages of FILE and what each waits for')
     .argument('<file>')
     .addOption(varOption)
     .option('--json', 'print the normalized pipeline and stages as JSON', false)
-    .action((file: string, o: { var: string[]; json: boolean }) => setCode(planCommand(file, parseVars(o.var), o.json, cfg, out)));
+    .action(async (file: string, o: { var: string[]; json: boolean }) => setCode(await planCommand(file, parseVars(o.var), o.json, cfg, out)));
 
   p.command('worker')
     .description('run a standalone worker on REDIS_URL until stopped')

@@ -35,12 +35,12 @@ images:
     context: @REPO@/images/fips-base
     tags: ["fipsyard-e2e/base:\${TAG:-test}"]
     checks:
-      - suite: openssl-fips
+      - suite: fips
   app:
     parent: base
     context: ./app
     checks:
-      - suite: openssl-fips
+      - suite: fips
       - id: marker
         title: The app marker file is there
         command: [cat, /marker]

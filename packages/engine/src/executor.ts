@@ -8,6 +8,7 @@ import {
 } from '@fipsyard/core';
 import { LABELS, type CheckSuite, type ContainerRuntime, type StageContext, type StagePlugin } from '@fipsyard/plugin-api';
 import type { RunRecord, RunStore, StageJob, StageQueue } from '@fipsyard/queue';
+import { loadPluginSuites, mergeSuites } from './plugins.js';
 
 export interface StageExecutorDeps {
   store: RunStore;
@@ -29,6 +30,7 @@ export class StageExecutor {
   readonly workerName: string;
   private readonly suites: ReadonlyMap<string, CheckSuite>;
   private readonly runs = new Map<string, RunRecord>();
+  private readonly runSuites = new Map<string, Promise<ReadonlyMap<string, CheckSuite>>>();
 
   constructor(private readonly deps: StageExecutorDeps) {
     this.workerName = deps.workerName ?? `${hostname()}-${process.pid}`;
@@ -59,13 +61,28 @@ export class StageExecutor {
       const next = run.plan.stages.find((s) => s.id === id);
       if (next) await this.deps.queue.enqueue(next.kind, { runId: job.runId, stageId: id });
     }
-    if (fin.runFinished) this.runs.delete(job.runId);
+    if (fin.runFinished) {
+      this.runs.delete(job.runId);
+      this.runSuites.delete(job.runId);
+    }
   };
 
   /** For StageWorkers' onGiveUp: BullMQ gave up on a stage; record it as failed so the run ends. */
   readonly giveUp = async (job: StageJob, reason: string): Promise<void> => {
     await this.deps.store.failStage(job.runId, job.stageId, reason);
   };
+
+  /** The suites of a run: built-ins plus the plugins its pipeline names, loaded once per run. */
+  private suitesFor(run: RunRecord): Promise<ReadonlyMap<string, CheckSuite>> {
+    let p = this.runSuites.get(run.runId);
+    if (!p) {
+      p = loadPluginSuites(run.pipeline.plugins ?? []).then((extra) => mergeSuites([...this.suites.values()], extra));
+      p.catch(() => this.runSuites.delete(run.runId));
+      if (this.runSuites.size > 50) this.runSuites.delete(this.runSuites.keys().next().value as string);
+      this.runSuites.set(run.runId, p);
+    }
+    return p;
+  }
 
   private async run(runId: string): Promise<RunRecord> {
     const cached = this.runs.get(runId);
@@ -102,6 +119,13 @@ export class StageExecutor {
       labels: { [LABELS.managed]: 'true', [LABELS.run]: run.runId, [LABELS.stage]: stageId, [LABELS.pipeline]: run.pipeline.name },
       suites: this.suites,
     };
+    if (kind === 'test' && run.pipeline.plugins?.length) {
+      try {
+        ctx.suites = await this.suitesFor(run);
+      } catch (err) {
+        return { status: 'failed', reason: describeError(err) };
+      }
+    }
     if (image.parent !== undefined) {
       const parentId = await imageIdOf(`build-${image.parent}`);
       if (parentId) ctx.parentImageId = parentId;

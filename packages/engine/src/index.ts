@@ -5,5 +5,6 @@ export type { ControllerDeps, RunSubmission, FollowOptions } from './controller.
 export { fanOut } from './observer.js';
 export type { RunObserver } from './observer.js';
 export { hostFacts } from './host.js';
-export { defaultPlugins, defaultSuites, knownSuiteNames } from './defaults.js';
+export { defaultPlugins, defaultSuites, knownSuiteNames, fipsSuite } from './defaults.js';
+export { loadPluginSuites, mergeSuites, PluginLoadError } from './plugins.js';
 export { newRunId } from './run-id.js';

@@ -10,6 +10,7 @@ export function definePlugin(plugin: StagePlugin): StagePlugin {
 
 export function defineSuite(suite: CheckSuite): CheckSuite {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(suite.name)) throw new TypeError(`suite "${suite.name}": name must be lowercase letters, digits and "-"`);
-  if (typeof suite.checks !== 'function') throw new TypeError(`suite ${suite.name}: "checks" must be a function`);
+  if (typeof suite.expand !== 'function') throw new TypeError(`suite ${suite.name}: "expand" must be a function`);
+  if (!Array.isArray(suite.checkIds)) throw new TypeError(`suite ${suite.name}: "checkIds" must list the check ids it may produce`);
   return Object.freeze({ ...suite });
 }

@@ -10,6 +10,7 @@ export type {
   ExecRequest,
   ExecResult,
 } from './runtime.js';
-export type { StageContext, StagePlugin, ProbeContext, ProbeOutput, CheckDefinition, CheckSuite } from './plugin.js';
+export type { StageContext, StagePlugin, ProbeContext, ProbeOutput, CheckDefinition, CheckSuite, CheckVerdict } from './plugin.js';
+export { evidenceOf, NOT_RUNNABLE, unrunnable, metadataVerdict, firstLine } from './probe-kit.js';
 export { definePlugin, defineSuite } from './define.js';
 export { LABELS } from './labels.js';

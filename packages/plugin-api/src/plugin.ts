@@ -1,6 +1,5 @@
 import type {
   CheckResult,
-  CheckSpec,
   ImageSpec,
   Logger,
   PipelineSpec,
@@ -8,7 +7,7 @@ import type {
   StageKind,
   StageOutcome,
 } from '@fipsyard/core';
-import type { ContainerRuntime, EngineInfo, ImageInfo } from './runtime.js';
+import type { ContainerRuntime, EngineInfo, ImageInfo, PathStat } from './runtime.js';
 
 /** What every stage handler gets. */
 export interface StageContext {
@@ -29,6 +28,8 @@ export interface StageContext {
   labels: Record<string, string>;
   /** Check suites known to this worker, by name. */
   suites: ReadonlyMap<string, CheckSuite>;
+  /** The clock (waiver expiry). Default: the system clock. */
+  now?: () => Date;
 }
 
 /** A worker plugin that performs one kind of stage. */
@@ -41,7 +42,15 @@ export interface StagePlugin {
 /** What a check sees: the running container, the image's metadata, and the host. */
 export interface ProbeContext {
   /** Runs an argv in the container; never through a shell unless the argv is one. */
-  exec(argv: string[], options?: { timeoutMs?: number }): Promise<ProbeOutput>;
+  exec(argv: string[], options?: { timeoutMs?: number; env?: Record<string, string> }): Promise<ProbeOutput>;
+  /** A path's metadata, or undefined when absent. Needs no shell in the image. */
+  stat(path: string): Promise<PathStat | undefined>;
+  /** A file's bytes (symlinks followed), or undefined when absent. Needs no shell. */
+  readFile(path: string, maxBytes?: number): Promise<Buffer | undefined>;
+  /** Writes a scratch file (e.g. under /tmp) for a probe. */
+  writeFile(path: string, content: Buffer | string, mode?: number): Promise<void>;
+  /** The first `name` on the image's PATH, or undefined. Needs no shell. */
+  which(name: string): Promise<string | undefined>;
   image: ImageInfo;
   engine: EngineInfo;
   signal: AbortSignal;
@@ -56,18 +65,28 @@ export interface ProbeOutput {
   timedOut: boolean;
 }
 
+/** What a check returns: a verdict with its evidence. */
+export type CheckVerdict = Omit<CheckResult, 'id' | 'title' | 'suite' | 'origin' | 'controls' | 'rationale' | 'waived' | 'startedAt' | 'finishedAt'>;
+
 /** One check: run it, return a verdict with its evidence. */
 export interface CheckDefinition {
   id: string;
   title: string;
-  run(probe: ProbeContext): Promise<Omit<CheckResult, 'id' | 'title' | 'suite'>>;
+  /** Default `required`. */
+  severity?: 'required' | 'information';
+  controls?: string[];
+  rationale?: string;
+  run(probe: ProbeContext): Promise<CheckVerdict>;
 }
 
-/** A named family of checks. */
+/** A named family of checks; a plugin module exports these. */
 export interface CheckSuite {
   name: string;
   description: string;
-  checks(image: ImageSpec | undefined): CheckDefinition[];
+  /** Other suites run as part of this one (e.g. `fips` = openssl3 + module-status + host). */
+  includes?: readonly string[];
+  /** Every check id the suite may produce, so waivers naming them can be validated. */
+  checkIds: readonly string[];
+  /** The checks for this image; may look into the container first (e.g. `auto`). */
+  expand(probe: ProbeContext, options: Record<string, unknown>): CheckDefinition[] | Promise<CheckDefinition[]>;
 }
-
-export type { CheckSpec };

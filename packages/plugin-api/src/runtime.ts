@@ -75,6 +75,8 @@ export interface ImageInfo {
   entrypoint: string[];
   cmd: string[];
   workingDir: string;
+  /** e.g. `8080/tcp`. */
+  exposedPorts: string[];
   created: string;
 }
 

@@ -35,7 +35,12 @@ export function renderSummary(report: RunReport, style: Style = plainStyle): str
     }
     for (const c of img.checks) {
       const info = c.severity === 'information' ? style.dim(' (info)') : '';
-      lines.push(`          ${colour(c.status, MARK[c.status])} ${c.title}${info}${c.reason && c.status !== 'pass' ? style.dim(` - ${c.reason}`) : ''}`);
+      const from = c.origin && c.origin !== img.name ? style.dim(` [from ${c.origin}]`) : '';
+      if (c.waived) {
+        lines.push(`          ${style.yellow('WAIVED')} ${c.title}${from}${style.dim(` - ${c.status}: ${c.reason ?? ''}; waived until ${c.waived.expires}: ${c.waived.reason}`)}`);
+        continue;
+      }
+      lines.push(`          ${colour(c.status, MARK[c.status])} ${c.title}${info}${from}${c.reason && c.status !== 'pass' ? style.dim(` - ${c.reason}`) : ''}`);
     }
   }
   const s = report.summary;

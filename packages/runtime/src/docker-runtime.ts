@@ -163,6 +163,7 @@ export class DockerRuntime implements ContainerRuntime {
         entrypoint: toList(i.Config?.Entrypoint),
         cmd: toList(i.Config?.Cmd),
         workingDir: i.Config?.WorkingDir ?? '',
+        exposedPorts: Object.keys((i.Config?.ExposedPorts as Record<string, unknown> | undefined) ?? {}),
         created: i.Created,
       };
     } catch (err) {

@@ -21,7 +21,7 @@ export interface RunOptions {
 
 /** `fipsyard run FILE`: validate, plan, queue, follow, report. Returns the exit code. */
 export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, log: Logger): Promise<number> {
-  const { spec, warnings } = loadOrThrow(opts.file, cfg.env, opts.vars);
+  const { spec, warnings } = await loadOrThrow(opts.file, cfg.env, opts.vars);
   for (const w of warnings) out.err(formatDiagnostic(w));
   const plan = planStages(spec.images);
   const runtime = new DockerRuntime(cfg.dockerHost ? { host: cfg.dockerHost } : {});

@@ -1,9 +1,8 @@
 import type { CommandCheckSpec } from '@fipsyard/core';
-import type { CheckDefinition } from '@fipsyard/plugin-api';
+import { NOT_RUNNABLE, type CheckDefinition } from '@fipsyard/plugin-api';
 import { unmetExpectation } from './expectations.js';
 
-/** Exit codes the engine and shells use for "could not run that program". */
-export const NOT_RUNNABLE = new Set([126, 127]);
+export { NOT_RUNNABLE };
 
 /** An inline check from pipeline.yaml: run the argv, compare with what is expected. */
 export function commandCheck(spec: CommandCheckSpec): CheckDefinition {
@@ -16,8 +15,9 @@ export function commandCheck(spec: CommandCheckSpec): CheckDefinition {
       if (out.timedOut) return { ...evidence, status: 'fail', reason: `timeout: no result within ${Math.round((spec.timeoutMs ?? 60_000) / 1000)} s` };
       const unmet = unmetExpectation(spec.expect, out);
       if (unmet === undefined) return { ...evidence, status: 'pass' };
-      const notRunnable = out.exitCode !== null && NOT_RUNNABLE.has(out.exitCode) && !NOT_RUNNABLE.has(spec.expect.exitCode);
-      return { ...evidence, status: 'fail', reason: notRunnable ? `cannot run ${spec.argv[0]} in the image (exit code ${out.exitCode}): ${unmet}` : unmet };
+      const missing = out.exitCode !== null && NOT_RUNNABLE.has(out.exitCode) && !NOT_RUNNABLE.has(spec.expect.exitCode);
+      if (missing) return { ...evidence, status: 'skip', reason: `${spec.argv[0]} cannot be run in this image (exit code ${out.exitCode}): the command check does not apply` };
+      return { ...evidence, status: 'fail', reason: unmet };
     },
   };
 }

@@ -1,0 +1,1 @@
+export { hostSuite, kernelFlagCheck, hostFactsCheck } from './suite.js';
