@@ -4,6 +4,7 @@ import { parseCount, parseVars, readEnvConfig, type EnvConfig } from './config.j
 import { createLogger } from './logger.js';
 import { processOutput, type Output } from './output.js';
 import { TOOL_VERSION } from './version.js';
+import { checkCommand } from './commands/check.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
@@ -33,6 +34,17 @@ function program(cfg: EnvConfig, out: Output, setCode: (c: number) => void): Com
       const workers = parseCount(o.workers, '--workers');
       const opts = { file, vars: parseVars(o.var), workers, verbose: o.verbose, ...(o.reportDir ? { reportDir: o.reportDir } : {}) };
       setCode(await runCommand(opts, cfg, out, log));
+    });
+
+  p.command('check')
+    .description('run the checks on images that already exist (no pipeline file); write the same reports')
+    .argument('<image...>', 'local image references or IDs')
+    .option('--checks <suites>', 'comma-separated suites', 'fips,auto')
+    .option('--report-dir <dir>', 'where to write the report (default .fipsyard/runs/<runId>/)')
+    .action(async (images: string[], o: { checks: string; reportDir?: string }) => {
+      const suites = o.checks.split(',').map((x) => x.trim()).filter(Boolean);
+      if (suites.length === 0) throw new UsageError('--checks names no suite', { hint: 'e.g. --checks fips,auto' });
+      setCode(await checkCommand({ images, suites, ...(o.reportDir ? { reportDir: o.reportDir } : {}) }, cfg, out, log));
     });
 
   p.command('validate')

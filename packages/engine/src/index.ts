@@ -8,3 +8,5 @@ export { hostFacts } from './host.js';
 export { defaultPlugins, defaultSuites, knownSuiteNames, fipsSuite } from './defaults.js';
 export { loadPluginSuites, mergeSuites, PluginLoadError } from './plugins.js';
 export { newRunId } from './run-id.js';
+export { checkImages, nameFor } from './check-images.js';
+export type { CheckImagesOptions } from './check-images.js';

@@ -36,13 +36,26 @@ export function buildReport(run: RunSnapshot): RunReport {
       name: img.name,
       tags: img.tags,
       tagged: testOut?.tagged ?? [],
-      imageId: buildOut?.imageId ?? null,
+      imageId: buildOut?.imageId ?? testOut?.imageId ?? null,
       parent: img.parent ?? null,
       parentImageId: buildOut?.parentImageId ?? null,
+      parentChain: [],
+      labels: testOut?.image?.labels ?? {},
+      line: img.line ?? null,
       status,
       checks: testOut?.checks ?? [],
     };
   });
+  const byName = new Map(images.map((i) => [i.name, i]));
+  for (const img of images) {
+    const seen = new Set([img.name]);
+    let p = img.parent ? byName.get(img.parent) : undefined;
+    while (p && !seen.has(p.name)) {
+      seen.add(p.name);
+      img.parentChain.push({ name: p.name, imageId: p.imageId });
+      p = p.parent ? byName.get(p.parent) : undefined;
+    }
+  }
   const count = <T extends string>(keys: readonly T[], values: T[]) => Object.fromEntries(keys.map((k) => [k, values.filter((v) => v === k).length])) as Record<T, number>;
   const allChecks: CheckResult[] = images.flatMap((i) => i.checks);
   const status = run.status === 'running' ? (stages.some((s) => s.status === 'failed') ? 'failed' : 'passed') : run.status;

@@ -5,3 +5,6 @@ export type { Style } from './terminal.js';
 export { writeReport } from './write.js';
 export type { WrittenReport } from './write.js';
 export type { RunReport, RunSnapshot, StageSnapshot, ReportStage, ReportImage, ReportCheck, ReportStageStatus } from './model.js';
+export { toSarif } from './sarif.js';
+export type { SarifOptions } from './sarif.js';
+export { evidenceFiles, summaryMarkdown } from './evidence.js';

@@ -68,6 +68,12 @@ export interface ReportImage {
   imageId: string | null;
   parent: string | null;
   parentImageId: string | null;
+  /** Ancestors, nearest first, with the image IDs built in this run. */
+  parentChain: { name: string; imageId: string | null }[];
+  /** Labels of the built image. */
+  labels: Record<string, string>;
+  /** Line of the pipeline file where the image is declared. */
+  line: number | null;
   status: ReportStageStatus;
   checks: ReportCheck[];
 }

@@ -1,8 +1,6 @@
-import * as path from 'node:path';
 import { CancelledError, ExitCode, formatDiagnostic, LABELS, type Logger } from '../deps.js';
 import { cancelRun, fanOut, followRun, hostFacts, newRunId, snapshotRun, submitRun, type RunObserver } from '@fipsyard/engine';
 import { planStages } from '@fipsyard/pipeline';
-import { buildReport, renderSummary, reportExitCode, writeReport } from '@fipsyard/report';
 import { DockerRuntime } from '@fipsyard/runtime';
 import type { EnvConfig } from '../config.js';
 import { loadOrThrow } from '../load.js';
@@ -10,6 +8,7 @@ import { progressObserver } from '../progress.js';
 import { openRedis, startLocalWorkers, type LocalWorkers } from '../session.js';
 import type { Output } from '../output.js';
 import { TOOL_VERSION } from '../version.js';
+import { finishReport } from '../write-report.js';
 
 export interface RunOptions {
   file: string;
@@ -62,18 +61,7 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
     const swept = await runtime.removeContainersByLabel({ [LABELS.run]: runId }).catch(() => []);
     if (swept.length) log.warn(`removed ${swept.length} leftover container(s) of the run`);
 
-    const report = buildReport(await snapshotRun(session.store, runId, TOOL_VERSION));
-    const root = path.resolve('.fipsyard', 'runs');
-    const dir = opts.reportDir ? path.resolve(opts.reportDir) : path.join(root, runId);
-    const written = writeReport(report, dir, opts.reportDir ? undefined : path.join(root, 'latest'));
-    out.line('');
-    out.line(renderSummary(report, out.style));
-    out.line(out.style.dim(`report: ${path.relative(process.cwd(), written.json) || written.json}  junit: ${path.relative(process.cwd(), written.junit) || written.junit}`));
-    const code = reportExitCode(report);
-    if (code === ExitCode.Infrastructure) {
-      for (const s of report.stages.filter((st) => st.status === 'failed')) out.err(`error: ${s.id}: ${s.reason ?? 'failed'}`);
-      out.err('  hint: these failures came from the environment (Docker, a registry), not from the images: make the base images available (docker load, a reachable registry) and run again');
-    }
+    const { code } = finishReport(await snapshotRun(session.store, runId, TOOL_VERSION), opts.reportDir, out);
     return code;
   } finally {
     process.off('SIGINT', onSignal);
