@@ -34,7 +34,9 @@ export function toSarif(report: RunReport, options: SarifOptions = {}): Record<s
     }
   }
   const ruleIds = [...rules.keys()];
-  const uri = options.baseDir ? path.relative(options.baseDir, report.pipeline).split(path.sep).join('/') : pathToFileURL(report.pipeline).href;
+  // `fipsyard check` has no pipeline file: results then point at the image only.
+  const fromFile = path.isAbsolute(report.pipeline);
+  const uri = !fromFile ? undefined : options.baseDir ? encodeURI(path.relative(options.baseDir, report.pipeline).split(path.sep).join('/')) : pathToFileURL(report.pipeline).href;
   const results = report.images.flatMap((img) =>
     img.checks.map((c) => {
       const { level: lvl, kind } = level(c);
@@ -46,7 +48,7 @@ export function toSarif(report: RunReport, options: SarifOptions = {}): Record<s
         message: { text: `${img.name}: ${c.title}: ${c.status}${c.reason ? ` - ${c.reason}` : ''}` },
         locations: [
           {
-            physicalLocation: { artifactLocation: { uri }, ...(img.line ? { region: { startLine: img.line } } : {}) },
+            ...(uri ? { physicalLocation: { artifactLocation: { uri }, ...(img.line ? { region: { startLine: img.line } } : {}) } } : {}),
             logicalLocations: [{ name: img.name, fullyQualifiedName: `${report.pipelineName}/${img.name}`, kind: 'module' }],
           },
         ],

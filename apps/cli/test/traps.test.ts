@@ -1,0 +1,36 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunReport } from '@fipsyard/report';
+import { fipsyard } from './cli.js';
+
+// Each trap of pipelines/examples/ fails, and for its own reason: the checks named here fail,
+// the ones that should not be fooled into failing pass.
+const TRAPS: Record<string, { fails: string[]; passes: string[] }> = {
+  'openssl-fips-env-only': { fails: ['openssl-fips-provider-active', 'openssl-md5-refused'], passes: ['openssl-sha256-works'] },
+  'provider-not-activated': { fails: ['openssl-fips-provider-active'], passes: [] },
+  'default-provider-active': { fails: ['openssl-default-provider-inactive'], passes: ['openssl-fips-provider-active', 'openssl-md5-refused'] },
+  'openssl-conf-elsewhere': { fails: ['openssl-fips-provider-active', 'openssl-md5-refused'], passes: ['openssl-sha256-works'] },
+  'node-without-nodejs-conf': { fails: ['node-md5-refused'], passes: ['openssl-md5-refused', 'openssl-fips-provider-active'] },
+  'python-builtin-md5': { fails: ['python-builtin-md5-fallback'], passes: ['python-openssl-md5-refused', 'openssl-md5-refused'] },
+  'corrupted-module-config': { fails: ['openssl-fips-module-config-verifies', 'openssl-fips-provider-active'], passes: [] },
+};
+
+describe('the trap examples fail for the right reason', () => {
+  for (const [trap, expected] of Object.entries(TRAPS)) {
+    it(trap, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), `fy-trap-`));
+      const r = await fipsyard(['run', `pipelines/examples/trap-${trap}.yaml`, '--report-dir', dir]);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as RunReport;
+      const checks = report.images.find((i) => i.name === 'trap')!.checks;
+      const status = (id: string) => checks.find((c) => c.id === id)?.status;
+      for (const id of expected.fails) expect(status(id), id).toBe('fail');
+      for (const id of expected.passes) expect(status(id), id).toBe('pass');
+      // The base it is built on passes: the trap is in the derived image alone.
+      const base = report.images.find((i) => i.name === 'base');
+      if (base) expect(base.status).toBe('succeeded');
+    });
+  }
+});
