@@ -34,3 +34,19 @@ describe('the trap examples fail for the right reason', () => {
     });
   }
 });
+
+describe('an image without a shell or sleep (FROM scratch + one static binary)', () => {
+  it('is checked through files, metadata and the binary itself; a shell command check skips; nothing hangs or stays', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fy-scratch-'));
+    const r = await fipsyard(['run', 'pipelines/examples/scratch.yaml', '--report-dir', dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as RunReport;
+    const checks = report.images[0]!.checks;
+    const status = (id: string) => checks.find((c) => c.id === id)?.status;
+    expect(status('go-binaries-fips140')).toBe('pass');
+    expect(status('binary-present')).toBe('pass');
+    expect(status('no-shell')).toBe('pass');
+    expect(status('entrypoint')).toBe('pass');
+    expect(checks.find((c) => c.id === 'runs-with-shell')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/cannot be run in this image/) });
+  });
+});

@@ -58,10 +58,14 @@ export async function firstTarEntry(stream: NodeJS.ReadableStream, maxBytes: num
   });
 }
 
-/** A tar archive holding one file, for putArchive. */
-export async function singleFileTar(name: string, content: Buffer, mode: number): Promise<Buffer> {
+/** A tar archive holding one file (with its directories when `withDirs`), for putArchive. */
+export async function singleFileTar(name: string, content: Buffer, mode: number, withDirs = false): Promise<Buffer> {
   const p = pack();
-  p.entry({ name: path.posix.basename(name), mode, size: content.length, mtime: new Date(0) }, content);
+  if (withDirs) {
+    const parts = name.split('/').slice(0, -1);
+    parts.forEach((_, i) => p.entry({ name: parts.slice(0, i + 1).join('/'), type: 'directory', mode: 0o755, mtime: new Date(0) }));
+  }
+  p.entry({ name: withDirs ? name : path.posix.basename(name), mode, size: content.length, mtime: new Date(0) }, content);
   p.finalize();
   const chunks: Buffer[] = [];
   for await (const c of p as unknown as AsyncIterable<Buffer>) chunks.push(c);

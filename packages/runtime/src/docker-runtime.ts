@@ -34,7 +34,8 @@ export interface DockerRuntimeOptions {
   idleHelper?: string;
 }
 
-const HELPER_PATH = '/.fipsyard-idle';
+// Named busybox so busybox takes its first argument as the applet (`busybox sleep N`).
+const HELPER_PATH = '/.fipsyard/busybox';
 
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
@@ -183,26 +184,42 @@ export class DockerRuntime implements ContainerRuntime {
 
   async startIdle(req: IdleContainerRequest, signal?: AbortSignal): Promise<ContainerHandle> {
     const first = await this.createIdle(req, ['sleep'], ['infinity'], signal);
+    let why = '';
     try {
-      await first.start();
-      return { id: first.id, idle: 'image-sleep' };
-    } catch (err) {
-      await this.remove(first.id);
-      if (!/executable file not found|no such file or directory/i.test(describeError(err)) || !this.idleHelper) {
-        throw new Error(`cannot start a container of ${req.image}: ${describeError(err)}`, { cause: err });
+      if (await this.hasSleep(first.id, req.image)) {
+        await first.start();
+        // docker-init starts even when it then cannot exec sleep: make sure the container runs.
+        const state = (await first.inspect()).State;
+        if (state.Running) return { id: first.id, idle: 'image-sleep' };
+        why = `its sleep exited with code ${state.ExitCode}`;
+      } else {
+        why = 'no sleep on its PATH';
       }
+    } catch (err) {
+      why = describeError(err);
     }
-    // No `sleep` in the image (FROM scratch, distroless): idle with a static helper copied in.
+    await this.remove(first.id);
+    if (!this.idleHelper) throw new Error(`cannot keep a container of ${req.image} running (${why}) and no idle helper (/bin/busybox) is installed`);
+    // No usable `sleep` in the image (FROM scratch, distroless): idle with a static helper copied in.
     const second = await this.createIdle(req, [HELPER_PATH], ['sleep', '2147483647'], signal);
     try {
-      const tar = await singleFileTar(HELPER_PATH, readFileSync(this.idleHelper), 0o755);
+      const tar = await singleFileTar(HELPER_PATH.slice(1), readFileSync(this.idleHelper), 0o755, true);
       await second.putArchive(tar, { path: '/' });
       await second.start();
+      if (!(await second.inspect()).State.Running) throw new Error('the idle helper exited');
       return { id: second.id, idle: 'helper' };
     } catch (err) {
       await this.remove(second.id);
-      throw new Error(`cannot start a container of ${req.image}, even with an idle helper: ${describeError(err)}`, { cause: err });
+      throw new Error(`cannot start a container of ${req.image} (${why}), even with an idle helper: ${describeError(err)}`, { cause: err });
     }
+  }
+
+  /** Whether the image has a `sleep` on its PATH; looked up in the created container, no shell needed. */
+  private async hasSleep(containerId: string, image: string): Promise<boolean> {
+    const info = await this.inspectImage(image);
+    const dirs = (info?.env['PATH'] ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':').filter((d) => d.startsWith('/'));
+    for (const d of dirs) if (await this.statPath(containerId, `${d}/sleep`)) return true;
+    return false;
   }
 
   private async createIdle(req: IdleContainerRequest, entrypoint: string[], cmd: string[], signal?: AbortSignal): Promise<Docker.Container> {
