@@ -50,3 +50,27 @@ describe('an image without a shell or sleep (FROM scratch + one static binary)',
     expect(checks.find((c) => c.id === 'runs-with-shell')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/cannot be run in this image/) });
   });
 });
+
+describe('check plugins named in pipeline.yaml', () => {
+  it('loads a local plugin module, validates its suite names, and runs its checks', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fy-plugin-'));
+    const r = await fipsyard(['run', 'pipelines/examples/plugin.yaml', '--report-dir', dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const checks = (JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as RunReport).images[0]!.checks;
+    expect(checks.find((c) => c.id === 'acme-no-private-keys')).toMatchObject({ suite: 'acme-tls-policy', status: 'pass', controls: ['NIST 800-53 SC-12'] });
+  });
+
+  it('refuses a plugin that is missing or exports no suites, with exit 2', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(path.join(tmpdir(), 'fy-plugin-bad-'));
+    writeFileSync(path.join(dir, 'empty.mjs'), 'export const nothing = 1;\n');
+    for (const plugin of ['./missing.mjs', './empty.mjs', 'no-such-npm-package-fipsyard']) {
+      writeFileSync(path.join(dir, 'p.yaml'), `version: 1\nplugins: ["${plugin}"]\nimages:\n  a:\n    context: .\n`);
+      writeFileSync(path.join(dir, 'Dockerfile'), 'FROM debian:trixie-slim\n');
+      const r = await fipsyard(['validate', path.join(dir, 'p.yaml')]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/cannot load check plugin/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { unmetExpectation } from '@fipsyard/plugin-fips-check';
-import { expectation } from './fakes.js';
+import { expectation, re } from './fakes.js';
 
 const out = (o: Partial<{ exitCode: number | null; stdout: string; stderr: string }>) => ({ exitCode: 0, stdout: '', stderr: '', ...o });
-const re = (source: string, flags = '') => ({ source, flags });
 
 describe('unmetExpectation', () => {
   it('is met by exit code 0 when nothing else is asked', () => {
@@ -28,14 +27,14 @@ describe('unmetExpectation', () => {
   it('refuses stdout matching a mustNot pattern', () => {
     const e = expectation({ stdoutNot: [re('MD5')] });
     expect(unmetExpectation(e, out({ stdout: 'SHA256 only' }))).toBeUndefined();
-    expect(unmetExpectation(e, out({ stdout: 'MD5 ok' }))).toBe('stdout matches /MD5/, which it must not');
+    expect(unmetExpectation(e, out({ stdout: 'MD5(/dev/null)= d41d8cd98f00b204e9800998ecf8427e' }))).toBe('stdout matches /MD5/, which it must not');
   });
 
   it('applies stderr patterns to stderr only', () => {
-    const e = expectation({ stderr: [re('fips mode enabled')], stderrNot: [re('error')] });
-    expect(unmetExpectation(e, out({ stdout: 'fips mode enabled', stderr: '' }))).toBe('stderr does not match /fips mode enabled/');
-    expect(unmetExpectation(e, out({ stdout: 'error', stderr: 'fips mode enabled' }))).toBeUndefined();
-    expect(unmetExpectation(e, out({ stderr: 'fips mode enabled\nerror: x' }))).toBe('stderr matches /error/, which it must not');
+    const e = expectation({ stderr: [re('VERIFY PASSED')], stderrNot: [re('error')] });
+    expect(unmetExpectation(e, out({ stdout: 'VERIFY PASSED', stderr: '' }))).toBe('stderr does not match /VERIFY PASSED/');
+    expect(unmetExpectation(e, out({ stdout: 'error', stderr: 'VERIFY PASSED\n' }))).toBeUndefined();
+    expect(unmetExpectation(e, out({ stderr: 'VERIFY PASSED\n4067EDCA497F0000:error:07800066' }))).toBe('stderr matches /error/, which it must not');
   });
 
   it('matches line by line, so /^1$/ matches "1\\n" and a line in the middle', () => {
@@ -49,6 +48,11 @@ describe('unmetExpectation', () => {
     const e = expectation({ stdout: [re('^fips$', 'i')] });
     expect(unmetExpectation(e, out({ stdout: 'FIPS\n' }))).toBeUndefined();
     expect(unmetExpectation(e, out({ stdout: 'no\n' }))).toBe('stdout does not match /^fips$/i');
+  });
+
+  it('does not add the multiline flag twice when the pipeline already wrote it', () => {
+    const e = expectation({ stdout: [re('^active$', 'm')] });
+    expect(unmetExpectation(e, out({ stdout: 'status\nactive\n' }))).toBeUndefined();
   });
 
   it('lists every unmet part, separated by semicolons', () => {
