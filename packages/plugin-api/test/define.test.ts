@@ -16,9 +16,10 @@ describe('definePlugin / defineSuite check plugin records at load time', () => {
     expect(() => definePlugin({ ...ok, run: undefined as unknown as StagePlugin['run'] })).toThrow(/run/);
   });
 
-  it('refuses suites with bad names or no checks function', () => {
-    expect(defineSuite({ name: 'openssl-fips', description: '', checks: () => [] }).name).toBe('openssl-fips');
-    expect(() => defineSuite({ name: 'Bad Name', description: '', checks: () => [] })).toThrow(/name/);
-    expect(() => defineSuite({ name: 'x', description: '', checks: undefined as never })).toThrow(/checks/);
+  it('refuses suites with bad names, no expand function or no checkIds list', () => {
+    expect(defineSuite({ name: 'openssl3', description: '', checkIds: [], expand: () => [] }).name).toBe('openssl3');
+    expect(() => defineSuite({ name: 'Bad Name', description: '', checkIds: [], expand: () => [] })).toThrow(/name/);
+    expect(() => defineSuite({ name: 'x', description: '', checkIds: [], expand: undefined as never })).toThrow(/expand/);
+    expect(() => defineSuite({ name: 'x', description: '', checkIds: undefined as never, expand: () => [] })).toThrow(/checkIds/);
   });
 });

@@ -22,7 +22,13 @@ export function toSarif(report: RunReport, options: SarifOptions = {}): Record<s
   const rules = new Map<string, { id: string; name: string; shortDescription: { text: string }; fullDescription?: { text: string }; properties: Record<string, unknown> }>();
   for (const img of report.images) {
     for (const c of img.checks) {
-      if (rules.has(c.id)) continue;
+      const known = rules.get(c.id);
+      if (known) {
+        // The same check in several images: keep every control any of them names.
+        const tags = known.properties['tags'] as string[];
+        for (const ctl of c.controls ?? []) if (!tags.includes(ctl)) tags.push(ctl);
+        continue;
+      }
       const rule: { id: string; name: string; shortDescription: { text: string }; fullDescription?: { text: string }; properties: Record<string, unknown> } = {
         id: c.id,
         name: c.id.replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : '')),
