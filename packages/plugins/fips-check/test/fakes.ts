@@ -81,6 +81,7 @@ export class FakeRuntime implements ContainerRuntime {
   readonly started: { id: string; request: IdleContainerRequest; signal: AbortSignal | undefined }[] = [];
   readonly removed: string[] = [];
   readonly execs: { containerId: string; request: ExecRequest }[] = [];
+  readonly execSignals: (AbortSignal | undefined)[] = [];
   readonly stats: { containerId: string; path: string }[] = [];
   readonly written: { containerId: string; path: string; content: string }[] = [];
   /** Answers each exec; by default from `recording`, exit 0 with no output when not recorded. */
@@ -119,9 +120,10 @@ export class FakeRuntime implements ContainerRuntime {
     return { id, idle: 'image-sleep' };
   }
 
-  async exec(containerId: string, request: ExecRequest): Promise<ExecResult> {
+  async exec(containerId: string, request: ExecRequest, signal?: AbortSignal): Promise<ExecResult> {
     this.mustBeLive(containerId);
     this.execs.push({ containerId, request });
+    this.execSignals.push(signal);
     return this.onExec(request.argv, containerId);
   }
 
