@@ -21,18 +21,20 @@ function program(cfg: EnvConfig, out: Output, setCode: (c: number) => void): Com
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
-  const varOption = new Option('--var <NAME=VALUE>', 'set a pipeline variable (repeatable)').argParser(collect).default([]);
+  const varOption = () => new Option('--var <NAME=VALUE>', 'set a pipeline variable (repeatable)').argParser(collect).default([]);
+  const rootOption = () => new Option('--root <dir>', 'build contexts must stay inside this directory (default: the git repository of the pipeline file, else its directory)');
 
   p.command('run')
     .description('validate, plan, build and check every image of FILE; write report.json and junit.xml')
     .argument('<file>', 'pipeline file, e.g. pipelines/fips.yaml')
-    .addOption(varOption)
+    .addOption(varOption())
+    .addOption(rootOption())
     .option('-w, --workers <n>', 'in-process workers (0: only remote workers on REDIS_URL)', '2')
     .option('--report-dir <dir>', 'where to write the report (default .fipsyard/runs/<runId>/)')
     .option('-v, --verbose', 'show build output', false)
-    .action(async (file: string, o: { var: string[]; workers: string; reportDir?: string; verbose: boolean }) => {
+    .action(async (file: string, o: { var: string[]; workers: string; reportDir?: string; verbose: boolean; root?: string }) => {
       const workers = parseCount(o.workers, '--workers');
-      const opts = { file, vars: parseVars(o.var), workers, verbose: o.verbose, ...(o.reportDir ? { reportDir: o.reportDir } : {}) };
+      const opts = { file, vars: parseVars(o.var), workers, verbose: o.verbose, ...(o.reportDir ? { reportDir: o.reportDir } : {}), ...(o.root ? { root: o.root } : {}) };
       setCode(await runCommand(opts, cfg, out, log));
     });
 
@@ -50,15 +52,17 @@ function program(cfg: EnvConfig, out: Output, setCode: (c: number) => void): Com
   p.command('validate')
     .description('check FILE as `run` would, without running anything')
     .argument('<file>')
-    .addOption(varOption)
-    .action(async (file: string, o: { var: string[] }) => setCode(await validateCommand(file, parseVars(o.var), cfg, out)));
+    .addOption(varOption())
+    .addOption(rootOption())
+    .action(async (file: string, o: { var: string[]; root?: string }) => setCode(await validateCommand(file, parseVars(o.var), cfg, out, o.root)));
 
   p.command('plan')
     .description('show the build and test stages of FILE and what each waits for')
     .argument('<file>')
-    .addOption(varOption)
+    .addOption(varOption())
+    .addOption(rootOption())
     .option('--json', 'print the normalized pipeline and stages as JSON', false)
-    .action(async (file: string, o: { var: string[]; json: boolean }) => setCode(await planCommand(file, parseVars(o.var), o.json, cfg, out)));
+    .action(async (file: string, o: { var: string[]; json: boolean; root?: string }) => setCode(await planCommand(file, parseVars(o.var), o.json, cfg, out, o.root)));
 
   p.command('worker')
     .description('run a standalone worker on REDIS_URL until stopped')

@@ -53,7 +53,7 @@ describe('fipsyard run (end to end)', () => {
   it('builds a FIPS base and a derived image on exactly that base, checks both, reports, leaves nothing', async () => {
     const dir = workspace(SMALL);
     const reportDir = path.join(dir, 'out');
-    const r = await fipsyard(['run', path.join(dir, 'pipeline.yaml'), '--report-dir', reportDir, '--var', 'TAG=e2e']);
+    const r = await fipsyard(['run', path.join(dir, 'pipeline.yaml'), '--report-dir', reportDir, '--var', 'TAG=e2e', '--root', REPO]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ok\s+build base/);
     expect(r.stdout).toMatch(/ok\s+test\s+app/);
@@ -126,7 +126,7 @@ describe('fipsyard run (end to end)', () => {
       });
       const dir = workspace(SMALL);
       const reportDir = path.join(dir, 'out');
-      const r = await fipsyard(['run', path.join(dir, 'pipeline.yaml'), '--workers', '0', '--report-dir', reportDir], { REDIS_URL: redis.url });
+      const r = await fipsyard(['run', path.join(dir, 'pipeline.yaml'), '--workers', '0', '--report-dir', reportDir, '--root', REPO], { REDIS_URL: redis.url });
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(new Set(readReport(reportDir).stages.map((s) => s.worker))).toEqual(new Set(['standalone-1']));
     } finally {

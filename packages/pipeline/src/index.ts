@@ -1,4 +1,4 @@
-export { loadPipelineFile, loadPipelineText, nodeFiles } from './load.js';
+export { loadPipelineFile, loadPipelineText, nodeFiles, projectRoot } from './load.js';
 export type { LoadOptions, LoadResult } from './load.js';
 export { planStages, dependentsOf } from './planner.js';
 export { interpolate } from './interpolate.js';

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isPair, isScalar, visit, type Scalar } from 'yaml';
 import type { CheckMeta, CheckSpec, CustomCheckSpec, Diagnostic, ImageSpec, OutputExpectation, PatternSpec, PipelineSpec } from '@fipsyard/core';
 import { MAX_FILE_BYTES, SourceDocument, type PathSegment } from './document.js';
+import { prescan } from './prescan.js';
+import { checkSync } from 'recheck';
 import { interpolate, type VariableSources } from './interpolate.js';
 import { RULES, type FileProbe, type RuleContext } from './rules.js';
 import { pipelineSchema, type RawCheck, type RawExpect, type RawImage, type RawPipeline } from './schema.js';
@@ -20,6 +22,11 @@ export interface LoadOptions {
   suiteCheckIds?: Readonly<Record<string, readonly string[]>>;
   /** "Today", for waiver expiry. Default: the clock. */
   now?: Date;
+  /**
+   * Build contexts and Dockerfiles must stay inside this directory (symlinks resolved). Default:
+   * the git repository holding the pipeline file, else the file's own directory.
+   */
+  root?: string;
   /** File-system access for rules. Default: the real file system. */
   files?: FileProbe;
 }
@@ -30,7 +37,22 @@ export interface LoadResult {
   warnings: Diagnostic[];
 }
 
+/** The nearest directory holding `.git`, walking up from `dir`; `dir` itself when there is none. */
+export function projectRoot(dir: string): string {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return path.resolve(dir);
+  }
+}
+
 export const nodeFiles: FileProbe = {
+  realpath: (p) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return undefined;
+    }
+  },
   isDirectory: (p) => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
   isFile: (p) => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
   readText: (p) => {
@@ -60,6 +82,8 @@ export function loadPipelineText(file: string, text: string, options: LoadOption
   if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
     return fail({ file, line: 1, col: 1 }, `pipeline file is larger than the limit of ${MAX_FILE_BYTES} bytes`, 'split or trim it');
   }
+  const refused = prescan(file, text);
+  if (refused) return { errors: [refused], warnings: [] };
   const { source, errors: parseDiagnostics } = SourceDocument.parse(file, text);
   const errors = parseDiagnostics.filter((d) => d.severity === 'error');
   const warnings = parseDiagnostics.filter((d) => d.severity === 'warning');
@@ -92,6 +116,7 @@ export function loadPipelineText(file: string, text: string, options: LoadOption
     ...(options.knownSuites ? { knownSuites: options.knownSuites } : {}),
     ...(options.suiteCheckIds ? { suiteCheckIds: options.suiteCheckIds } : {}),
     now: options.now ?? new Date(),
+    root: options.root ?? projectRoot(path.dirname(file)),
   };
   for (const rule of RULES) rule(ctx);
   sortByLocation(errors);
@@ -244,6 +269,12 @@ function normalizeCheck(origin: string, raw: RawCheck, at: (...p: PathSegment[])
   return spec;
 }
 
+/** Whether recheck finds no super-linear backtracking in the pattern (its pure-JS checker, bounded in time). */
+function isSafeRegex(source: string, flags: string): boolean {
+  const r = checkSync(source, flags.includes('m') ? flags : `${flags}m`, { timeout: 500 });
+  return r.status === 'safe';
+}
+
 type RawPatterns = string | { regex: string; flags?: string | undefined } | (string | { regex: string; flags?: string | undefined })[];
 
 /** Patterns as written, compiled once to report bad regular expressions where they stand. */
@@ -254,6 +285,14 @@ function toPatterns(v: RawPatterns | undefined, p: PathSegment[], at: (...p: Pat
     const pattern: PatternSpec = typeof item === 'string' ? { source: item, flags: '' } : { source: item.regex, flags: item.flags ?? '' };
     try {
       new RegExp(pattern.source, pattern.flags);
+      if (pattern.source.length > 1000 || !isSafeRegex(pattern.source, pattern.flags)) {
+        errors.push({
+          severity: 'error',
+          message: `regular expression ${JSON.stringify(pattern.source.slice(0, 80))} can take exponential or polynomial time on some inputs (catastrophic backtracking)`,
+          hint: 'avoid repeating a group that itself repeats, e.g. write (a+)+ as a+, (x|x?)* as x*; keep patterns under 1000 characters',
+          location: Array.isArray(v) ? at(...p, i) : at(...p),
+        });
+      }
     } catch (err) {
       errors.push({
         severity: 'error',

@@ -4,6 +4,8 @@ import { closest } from './suggest.js';
 
 /** What rules may ask of the file system; injected so rules stay testable. */
 export interface FileProbe {
+  /** The path with symlinks resolved, or undefined when it does not exist. */
+  realpath(path: string): string | undefined;
   isDirectory(path: string): boolean;
   isFile(path: string): boolean;
   readText(path: string): string | undefined;
@@ -17,6 +19,8 @@ export interface RuleContext {
   knownSuites?: readonly string[];
   suiteCheckIds?: Readonly<Record<string, readonly string[]>>;
   now: Date;
+  /** Contexts and Dockerfiles must resolve inside this directory. */
+  root: string;
   /** `path.join` for the platform. */
   join(...parts: string[]): string;
   report(d: Omit<Diagnostic, 'location'> & { at: readonly PathSegment[]; key?: boolean }): void;
@@ -66,6 +70,33 @@ const noCycles: Rule = ({ spec, report }) => {
       hint: 'a base image cannot be built on one of its own descendants; remove one "parent:" in the cycle',
       at: ['images', cycle[0]!, 'parent'],
     });
+  }
+};
+
+function inside(root: string, p: string): boolean {
+  const r = root.endsWith('/') ? root : `${root}/`;
+  return p === root || p.startsWith(r);
+}
+
+/** A committed pipeline file must not send files from elsewhere on the machine to the engine. */
+const staysInsideRoot: Rule = ({ spec, files, join, root, report }) => {
+  const realRoot = files.realpath(root) ?? root;
+  for (const image of spec.images) {
+    if (image.context.includes('${')) continue;
+    const hint = `keep build contexts inside the project root ${realRoot} (the git repository holding the pipeline file, or its directory), or pass --root DIR`;
+    const real = files.realpath(image.context);
+    if (!inside(realRoot, image.context) || (real !== undefined && !inside(realRoot, real))) {
+      report({ severity: 'error', message: `build context of "${image.name}" is outside the project: ${real ?? image.context}${real && real !== image.context ? ` (through a symlink: ${image.context})` : ''}`, hint, at: ['images', image.name, 'context'] });
+      continue;
+    }
+    if (image.dockerfile.startsWith('../') || image.dockerfile === '..' || image.dockerfile.startsWith('/')) {
+      report({ severity: 'error', message: `Dockerfile of "${image.name}" is outside its build context: ${image.dockerfile}`, hint: '"dockerfile:" is a path inside the context; move the Dockerfile into it', at: ['images', image.name, 'dockerfile'] });
+      continue;
+    }
+    const realDockerfile = files.realpath(join(image.context, image.dockerfile));
+    if (real !== undefined && realDockerfile !== undefined && !inside(real, realDockerfile)) {
+      report({ severity: 'error', message: `Dockerfile of "${image.name}" leads outside its build context through a symlink: ${realDockerfile}`, hint: 'replace the symlink with the file itself', at: ['images', image.name, 'dockerfile'] });
+    }
   }
 };
 
@@ -256,6 +287,6 @@ const secretArgsDeclared: Rule = ({ spec, report }) => {
 };
 
 /** The rules, in the order their messages are most useful. */
-export const RULES: readonly Rule[] = [parentExists, noCycles, contextExists, derivedUsesParentArg, checksValid, waiversValid, tagsValid, secretArgsDeclared];
+export const RULES: readonly Rule[] = [parentExists, noCycles, staysInsideRoot, contextExists, derivedUsesParentArg, checksValid, waiversValid, tagsValid, secretArgsDeclared];
 
 export type { ImageSpec };

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadPipelineFile, type LoadOptions } from '../src/index.js';
+import { loadPipelineFile, projectRoot, type LoadOptions } from '../src/index.js';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -11,7 +11,8 @@ export function load(text: string, options: LoadOptions = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'fy-pipeline-'));
   const file = path.join(dir, 'pipeline.yaml');
   writeFileSync(file, text.replaceAll('@FIX@', FIXTURES.replace(/\/$/, '')));
-  return { file, ...loadPipelineFile(file, { knownSuites: ['openssl-fips'], ...options }) };
+  // The file lives in a temporary directory; its contexts are the repository's fixtures.
+  return { file, ...loadPipelineFile(file, { knownSuites: ['openssl-fips'], root: projectRoot(FIXTURES), ...options }) };
 }
 
 export function messages(r: { errors: { message: string }[] }): string[] {

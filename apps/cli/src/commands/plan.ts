@@ -4,8 +4,8 @@ import { loadOrThrow } from '../load.js';
 import type { Output } from '../output.js';
 
 /** `fipsyard plan FILE`: the stages a run would queue, in an order that respects dependencies. */
-export async function planCommand(file: string, vars: Record<string, string>, json: boolean, cfg: EnvConfig, out: Output): Promise<number> {
-  const { spec } = await loadOrThrow(file, cfg.env, vars);
+export async function planCommand(file: string, vars: Record<string, string>, json: boolean, cfg: EnvConfig, out: Output, root?: string): Promise<number> {
+  const { spec } = await loadOrThrow(file, cfg.env, vars, root);
   const plan = planStages(spec.images);
   if (json) {
     out.line(JSON.stringify({ pipeline: spec.file, images: spec.images, stages: plan.stages }, null, 2));

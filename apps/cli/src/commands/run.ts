@@ -16,11 +16,13 @@ export interface RunOptions {
   workers: number;
   reportDir?: string;
   verbose: boolean;
+  /** Directory build contexts must stay inside. */
+  root?: string;
 }
 
 /** `fipsyard run FILE`: validate, plan, queue, follow, report. Returns the exit code. */
 export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, log: Logger): Promise<number> {
-  const { spec, warnings } = await loadOrThrow(opts.file, cfg.env, opts.vars);
+  const { spec, warnings } = await loadOrThrow(opts.file, cfg.env, opts.vars, opts.root);
   for (const w of warnings) out.err(formatDiagnostic(w));
   const plan = planStages(spec.images);
   const runtime = new DockerRuntime(cfg.dockerHost ? { host: cfg.dockerHost } : {});

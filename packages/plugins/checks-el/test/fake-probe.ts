@@ -46,6 +46,8 @@ export function imageInfo(overrides: Partial<ImageInfo> = {}): ImageInfo {
 export interface FakeProbeOptions {
   /** An argv that is not recorded rejects, so a check running something unexpected fails loudly. */
   recording?: Recording;
+  /** Asked before `recording`, for argvs carrying a script the suite keeps to itself. */
+  answer?: (argv: string[]) => Answer | undefined;
   /** Files by path: their content (bytes as latin1 for a string), or a Buffer. */
   files?: Record<string, string | Buffer>;
   /** What `which` finds, by program name. */
@@ -84,7 +86,7 @@ export function fakeProbe(options: FakeProbeOptions = {}): FakeProbe {
       const key = keyOf(argv, execOptions?.env);
       probe.ran.push(key);
       probe.execOptions.push(execOptions);
-      const a = options.recording?.[key];
+      const a = options.answer?.(argv) ?? options.recording?.[key];
       if (!a) throw new Error(`nothing recorded for ${key}`);
       return { command: argv, exitCode: 0, stdout: '', stderr: '', durationMs: 7, timedOut: false, ...a };
     },
