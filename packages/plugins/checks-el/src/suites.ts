@@ -96,9 +96,11 @@ const elFipsModeSetup: CheckDefinition = {
     const out = await probe.exec(['fips-mode-setup', '--check']);
     const bad = unrunnable(out, 'fips-mode-setup', 'skip');
     if (bad) return bad;
-    const text = `${out.stdout}${out.stderr}`;
-    if (/FIPS mode is enabled/i.test(text)) return { ...evidenceOf(out), status: 'pass', reason: `information: ${firstLine(text)}` };
-    return { ...evidenceOf(out), status: 'warn', reason: `information: ${firstLine(text) || 'FIPS mode not reported enabled'} (host-dependent inside containers)`, hostDependent: true };
+    const text = `${out.stdout}\n${out.stderr}`;
+    // The verdict line, not the first one (RHEL 9 containers start with an installation notice).
+    const verdict = text.split(/\r?\n/).find((l) => /FIPS mode is (enabled|disabled)/i.test(l))?.trim();
+    if (verdict && /enabled/i.test(verdict)) return { ...evidenceOf(out), status: 'pass', reason: `information: ${verdict} (host-dependent: it reads the host kernel flag)`, hostDependent: true };
+    return { ...evidenceOf(out), status: 'warn', reason: `information: ${verdict ?? (firstLine(text) || 'FIPS mode not reported enabled')} (host-dependent inside containers)`, hostDependent: true };
   },
 };
 

@@ -82,20 +82,17 @@ describe('el-fips-mode-setup', () => {
     expect(v.reason).toMatch(/^information: /);
   });
 
-  // Bug: suites.ts:100 omits hostDependent on the pass; "FIPS mode is enabled" comes from the host kernel flag (FACTS.md).
-  it.fails('says its pass is host-dependent too', async () => {
+  it('says its pass is host-dependent too', async () => {
     const v = await run('el-fips-mode-setup', { recording: { [SETUP]: { exitCode: 1, stdout: FIPS_MODE_SETUP_ENABLED } } });
     expect(v.hostDependent).toBe(true);
   });
 
-  // Bug: suites.ts:100-101 quote the first line, which in RHEL 9 containers is always "Installation of FIPS modules is not completed.", not the verdict line.
-  it.fails('quotes the line that says FIPS mode is enabled', async () => {
+  it('quotes the line that says FIPS mode is enabled', async () => {
     const v = await run('el-fips-mode-setup', { recording: { [SETUP]: { exitCode: 1, stdout: FIPS_MODE_SETUP_ENABLED } } });
     expect(v.reason).toMatch(/FIPS mode is enabled/);
   });
 
-  // Same bug, warn side: the reason never says "FIPS mode is disabled".
-  it.fails('quotes the line that says FIPS mode is disabled', async () => {
+  it('quotes the line that says FIPS mode is disabled', async () => {
     const v = await run('el-fips-mode-setup', { recording: { [SETUP]: { exitCode: 2, stdout: FIPS_MODE_SETUP_DISABLED } } });
     expect(v.reason).toMatch(/FIPS mode is disabled/);
   });
@@ -104,7 +101,7 @@ describe('el-fips-mode-setup', () => {
     const v = await run('el-fips-mode-setup', { recording: { [SETUP]: { exitCode: 2, stdout: FIPS_MODE_SETUP_DISABLED } } });
     expect(v).toMatchObject({
       status: 'warn',
-      reason: 'information: Installation of FIPS modules is not completed. (host-dependent inside containers)',
+      reason: 'information: FIPS mode is disabled. (host-dependent inside containers)',
       hostDependent: true,
       exitCode: 2,
     });

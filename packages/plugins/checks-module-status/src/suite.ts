@@ -29,7 +29,7 @@ export function moduleStatusCheck(table: ModuleTable = loadModuleTable()): Check
     async run(probe) {
       const out = await probe.exec(['openssl', 'list', '-providers']);
       const legacy = unrunnable(out, 'openssl', 'skip');
-      if (legacy) return { ...legacy, reason: `no OpenSSL in the image to identify a module: ${legacy.reason ?? ''}` };
+      if (legacy) return out.timedOut ? legacy : { ...legacy, reason: `no OpenSSL in the image to identify a module: ${legacy.reason ?? ''}` };
       const fips = providers(out.stdout).find((p) => p.id === 'fips' || /fips/i.test(p.name));
       if (out.exitCode !== 0 || /invalid command|unknown command/i.test(out.stderr)) {
         // OpenSSL 1.x (Amazon Linux 2) has no providers: identify the -fips build from the version.

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import modules from './modules.json' with { type: 'json' };
 
 export interface KnownModule {
   name: string;
@@ -18,8 +18,8 @@ export interface ModuleTable {
 }
 
 /** The table of known modules, kept as data in modules.json next to this file. */
-export function loadModuleTable(file: URL = new URL('./modules.json', import.meta.url)): ModuleTable {
-  return JSON.parse(readFileSync(file, 'utf8')) as ModuleTable;
+export function loadModuleTable(): ModuleTable {
+  return modules as ModuleTable;
 }
 
 export type ModuleStatus =

@@ -98,8 +98,7 @@ describe('fips-module-status', () => {
     expect(v.reason).toMatch(/timeout: openssl did not finish$/);
   });
 
-  // Bug: suite.ts:32 prefixes every unrunnable verdict, a timeout included, with "no OpenSSL in the image".
-  it.fails('does not claim the image has no OpenSSL when openssl only timed out', async () => {
+  it('does not claim the image has no OpenSSL when openssl only timed out', async () => {
     const v = await run({ [LIST]: TIMED_OUT });
     expect(v.reason).not.toMatch(/no OpenSSL in the image/);
   });
@@ -156,16 +155,4 @@ describe('the module table', () => {
     expect(describeStatus('X', '1', s, table)).toBe(`X 1: FIPS 140-3 validated, certificate #5000 ${SOURCE}`);
   });
 
-  it('loads another table file when given one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fipsyard-modules-'));
-    const file = join(dir, 'modules.json');
-    writeFileSync(file, JSON.stringify({ checked: '2027-01-15', source: 'test table', modules: [] }));
-    try {
-      const other = loadModuleTable(pathToFileURL(file));
-      expect(other).toEqual({ checked: '2027-01-15', source: 'test table', modules: [] });
-      expect(classify(other, 'OpenSSL FIPS Provider', '3.1.2').kind).toBe('not-validated');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
 });

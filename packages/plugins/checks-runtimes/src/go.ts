@@ -36,11 +36,15 @@ export function judgeGoBinary(info: GoBuildInfo): GoVerdict {
 
 /** Go binaries to inspect: the suite's `paths` option, else executables found in the usual places. */
 async function candidates(probe: ProbeContext, options: Record<string, unknown>): Promise<string[]> {
-  const paths = Array.isArray(options['paths']) ? (options['paths'] as unknown[]).filter((p): p is string => typeof p === 'string') : [];
+  const paths = namedPaths(options);
   if (paths.length) return paths;
   const out = await probe.exec(['find', ...SEARCH_DIRS, '-maxdepth', '1', '-type', 'f', '-perm', '-u+x', '-size', '+512k']);
   if (out.exitCode === null || out.stdout === '') return [];
   return out.stdout.split('\n').filter((l) => l.startsWith('/')).slice(0, 40);
+}
+
+function namedPaths(options: Record<string, unknown>): string[] {
+  return Array.isArray(options['paths']) ? (options['paths'] as unknown[]).filter((p): p is string => typeof p === 'string') : [];
 }
 
 async function goBinaries(probe: ProbeContext, options: Record<string, unknown>): Promise<{ path: string; info: GoBuildInfo }[]> {
@@ -53,6 +57,16 @@ async function goBinaries(probe: ProbeContext, options: Record<string, unknown>)
   return found;
 }
 
+/** Paths the pipeline named that are missing or not Go programs: a typo must not pass quietly. */
+async function badNamedPaths(probe: ProbeContext, options: Record<string, unknown>, found: { path: string }[]): Promise<string[]> {
+  const bad: string[] = [];
+  for (const p of namedPaths(options)) {
+    if (found.some((f) => f.path === p)) continue;
+    bad.push((await probe.stat(p)) ? `${p} is not a Go program` : `${p} does not exist`);
+  }
+  return bad;
+}
+
 function checks(_bin: string, options: Record<string, unknown>): CheckDefinition[] {
   return [
     {
@@ -62,6 +76,8 @@ function checks(_bin: string, options: Record<string, unknown>): CheckDefinition
       rationale: 'Go programs use Go\'s own crypto and ignore openssl.cnf; only a build with GOFIPS140 (Go >= 1.24) uses the Go Cryptographic Module in FIPS mode.',
       async run(probe) {
         const bins = await goBinaries(probe, options);
+        const bad = await badNamedPaths(probe, options, bins);
+        if (bad.length) return metadataVerdict('fail', `named in paths: ${bad.join('; ')}`, bins.map((b) => b.path).join('\n'));
         if (bins.length === 0) return { ...metadataVerdict('skip', 'no Go binaries found (name them with the suite option paths: [...])'), severity: 'information' };
         const judged = bins.map((b) => ({ ...b, v: judgeGoBinary(b.info) }));
         const stdout = judged.map((b) => `${b.path}: ${b.info.goVersion} GOFIPS140=${b.info.gofips140 ?? ''} DefaultGODEBUG=${b.info.defaultGodebug ?? ''}`).join('\n');
@@ -78,7 +94,8 @@ function checks(_bin: string, options: Record<string, unknown>): CheckDefinition
         const out = await probe.exec([go, 'env', 'GOFIPS140', 'GOVERSION']);
         const bad = unrunnable(out, 'go', 'fail');
         if (bad) return bad;
-        const [fips, version] = out.stdout.trim().split('\n');
+        // One line per variable; GOFIPS140 is an empty line before Go 1.24, so do not trim first.
+        const [fips, version] = out.stdout.split('\n').map((l) => l.trim());
         if (fips && /^v\d+\.\d+\.\d+$/.test(fips)) return { ...evidenceOf(out), status: 'pass', reason: `${version}: GOFIPS140=${fips}` };
         return { ...evidenceOf(out), status: 'fail', reason: `${version ?? 'go'}: GOFIPS140=${fips || 'off'}: programs built here use Go's standard crypto; set ENV GOFIPS140=v1.0.0` };
       },

@@ -59,6 +59,7 @@ function checks(bin: string): CheckDefinition[] {
         const bad = unrunnable(out, bin, 'fail');
         if (bad) return bad;
         const providers = parseJavaProviders(`${out.stdout}\n${out.stderr}`);
+        if (providers.length === 0) return { ...evidenceOf(out), status: 'fail', reason: 'no provider list printed (Java older than 17, or the JVM did not start): MD5 cannot be shown unavailable' };
         const md5 = providers.filter((p) => p.services.includes('MessageDigest.MD5')).map((p) => p.name);
         if (md5.length) return { ...evidenceOf(out), status: 'fail', reason: `MessageDigest.MD5 is offered by ${md5.join(', ')}: stock providers allow MD5` };
         return { ...evidenceOf(out), status: 'pass', reason: 'no provider offers MessageDigest.MD5' };

@@ -86,8 +86,7 @@ describe('the java suite', () => {
     });
   });
 
-  // Bug: java.ts:62-64 passes when nothing was parsed: an old JDK (which allows MD5) passes "no provider offers MD5".
-  it.fails('does not pass the MD5 check when no provider list was printed', async () => {
+  it('does not pass the MD5 check when no provider list was printed', async () => {
     const v = await runCheck(javaSuite, 'java-md5-unavailable', javaImage({ stderr: JAVA_11_NO_PROVIDERS_STDERR }));
     expect(v.status).not.toBe('pass');
   });

@@ -116,6 +116,8 @@ export async function runChecks(ctx: StageContext): Promise<StageOutcome> {
       }
       timedOut = false;
       results.push(await runOne(ctx, checks[i]!, probe));
+      // A cancellation during the check: its result is not a verdict.
+      if (ctx.signal.aborted) throw ctx.signal.reason;
       if (timedOut && i < checks.length - 1) {
         // The hung process may still hold the container: replace it for the remaining checks.
         const old = container;

@@ -219,6 +219,15 @@ describe('runChecks: the container', () => {
     expect(runtime.removed).toEqual(['container-1']);
   });
 
+  it('re-throws a cancellation that arrives during the last check', async () => {
+    const runtime = new FakeRuntime();
+    const controller = new AbortController();
+    const cancelled = new Error('cancelled by user');
+    // What the Docker adapter returns for an exec cut short by the signal: no exit code, not a timeout.
+    runtime.onExec = () => (controller.abort(cancelled), execResult({ exitCode: null, durationMs: 900 }));
+    await expect(run(runtime, [commandSpec({ argv: ['java', '-version'] })], [], { signal: controller.signal })).rejects.toBe(cancelled);
+  });
+
   it('re-throws what a check threw once the run is cancelled, rather than recording it', async () => {
     const runtime = new FakeRuntime();
     const controller = new AbortController();
