@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Docker from 'dockerode';
@@ -14,8 +14,10 @@ function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'fy-e2e-'));
   for (const [rel, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), content.replaceAll('@REPO@', REPO.replace(/\/$/, '')));
+    writeFileSync(path.join(dir, rel), content);
   }
+  // The FIPS base's build context, copied in: build contexts must stay inside the project.
+  cpSync(path.join(REPO, 'images', 'fips-base'), path.join(dir, 'fips-base'), { recursive: true });
   return dir;
 }
 
@@ -32,7 +34,7 @@ const SMALL = {
 name: small
 images:
   base:
-    context: @REPO@/images/fips-base
+    context: ./fips-base
     tags: ["fipsyard-e2e/base:\${TAG:-test}"]
     checks:
       - suite: fips
@@ -53,7 +55,7 @@ describe('fipsyard run (end to end)', () => {
   it('builds a FIPS base and a derived image on exactly that base, checks both, reports, leaves nothing', async () => {
     const dir = workspace(SMALL);
     const reportDir = path.join(dir, 'out');
-    const r = await fipsyard(['run', path.join(dir, 'pipeline.yaml'), '--report-dir', reportDir, '--var', 'TAG=e2e', '--root', REPO]);
+    const r = await fipsyard(['run', path.join(dir, 'pipeline.yaml'), '--report-dir', reportDir, '--var', 'TAG=e2e']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ok\s+build base/);
     expect(r.stdout).toMatch(/ok\s+test\s+app/);
@@ -126,7 +128,7 @@ describe('fipsyard run (end to end)', () => {
       });
       const dir = workspace(SMALL);
       const reportDir = path.join(dir, 'out');
-      const r = await fipsyard(['run', path.join(dir, 'pipeline.yaml'), '--workers', '0', '--report-dir', reportDir, '--root', REPO], { REDIS_URL: redis.url });
+      const r = await fipsyard(['run', path.join(dir, 'pipeline.yaml'), '--workers', '0', '--report-dir', reportDir], { REDIS_URL: redis.url });
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(new Set(readReport(reportDir).stages.map((s) => s.worker))).toEqual(new Set(['standalone-1']));
     } finally {
@@ -184,7 +186,7 @@ describe('fipsyard: bad input and unreachable services', () => {
   });
 
   it('validates, plans and prints the schema', async () => {
-    expect((await fipsyard(['validate', 'pipelines/fips.yaml'])).stdout).toMatch(/valid \(3 images/);
+    expect((await fipsyard(['validate', 'pipelines/fips.yaml'])).stdout).toMatch(/valid \(5 images/);
     const plan = await fipsyard(['plan', 'pipelines/fips.yaml']);
     expect(plan.stdout).toMatch(/build-python-dev\s+after build-fips-base, test-fips-base/);
     const schema = JSON.parse((await fipsyard(['schema'])).stdout) as { properties: Record<string, unknown> };

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import AjvDraft04 from 'ajv-draft-04';
+import type AjvDraft04Type from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { parse as parseJUnit } from 'junit2json';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { fipsyard } from './cli.js';
 
 // `fipsyard check` on local images, then every report format read by an independent reader.
 const require = createRequire(import.meta.url);
+// CommonJS: its class is module.exports itself.
+const AjvDraft04 = require('ajv-draft-04') as typeof AjvDraft04Type;
 const SARIF_SCHEMA = require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json') as Record<string, unknown>;
 
 let dir: string;

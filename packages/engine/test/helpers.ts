@@ -42,6 +42,7 @@ export function imageSpec(name: string, options: { parent?: string; tags?: strin
     labels: {},
     parentArg: 'BASE_IMAGE',
     checks: [],
+    waivers: [],
   };
   if (options.parent !== undefined) spec.parent = options.parent;
   return spec;
@@ -74,6 +75,15 @@ export class FakeRuntime implements ContainerRuntime {
   /** Tagging with one of these refs throws, as a daemon refusing a reference would. */
   readonly failTags = new Set<string>();
   constructor(readonly timeline: string[]) {}
+
+  // The engine never reads container files itself; the fake plugins do not either.
+  async statPath(): Promise<undefined> {
+    return undefined;
+  }
+  async readFile(): Promise<undefined> {
+    return undefined;
+  }
+  async writeFile(): Promise<void> {}
 
   async info(): Promise<EngineInfo> {
     return { serverVersion: 'fake', apiVersion: '1.41', kernelVersion: 'fake', operatingSystem: 'fake', architecture: 'x86_64' };

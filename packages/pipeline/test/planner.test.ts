@@ -12,6 +12,7 @@ const image = (name: string, parent?: string): ImageSpec => ({
   labels: {},
   parentArg: 'BASE_IMAGE',
   checks: [],
+  waivers: [],
   ...(parent ? { parent } : {}),
 });
 

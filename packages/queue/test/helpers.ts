@@ -31,6 +31,7 @@ export function imageSpec(name: string, parent?: string): ImageSpec {
     labels: {},
     parentArg: 'BASE_IMAGE',
     checks: [],
+    waivers: [],
   };
   if (parent !== undefined) spec.parent = parent;
   return spec;

@@ -15,6 +15,7 @@ export function image(name: string, overrides: Partial<ImageSpec> = {}): ImageSp
     labels: {},
     parentArg: 'BASE_IMAGE',
     checks: [],
+    waivers: [],
     ...overrides,
   };
 }

@@ -18,7 +18,7 @@ export const PARENT_ID = 'sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f607
 export const BUILT_ID = 'sha256:f9e8d7c6b5a4938271605f4e3d2c1b0af9e8d7c6b5a4938271605f4e3d2c1b0a';
 
 export function imageInfo(id: string, layers: string[], overrides: Partial<ImageInfo> = {}): ImageInfo {
-  return { id, repoTags: [], layers, env: {}, labels: {}, user: '', entrypoint: [], cmd: [], workingDir: '/', created: '2025-01-01T00:00:00Z', ...overrides };
+  return { id, repoTags: [], layers, env: {}, labels: {}, user: '', entrypoint: [], cmd: [], workingDir: '/', exposedPorts: [], created: '2025-01-01T00:00:00Z', ...overrides };
 }
 
 /**
@@ -32,6 +32,17 @@ export class FakeRuntime implements ContainerRuntime {
   buildLines: string[] = ['#1 [internal] load build definition from Dockerfile', '#5 DONE 0.4s'];
   buildResult: BuildResult = { status: 'built', imageId: BUILT_ID, logTail: ['#5 DONE 0.4s'] };
   inspectFailure: Error | undefined;
+
+  // Builds never look inside containers.
+  async statPath(): Promise<undefined> {
+    return undefined;
+  }
+  async readFile(): Promise<undefined> {
+    return undefined;
+  }
+  async writeFile(): Promise<void> {
+    throw new Error('FakeRuntime: writeFile is not used by builds');
+  }
 
   async info(): Promise<EngineInfo> {
     return { serverVersion: '27.3.1', apiVersion: '1.47', kernelVersion: '6.8.0', operatingSystem: 'Ubuntu 24.04', architecture: 'x86_64' };
@@ -86,6 +97,7 @@ export function imageSpec(overrides: Partial<ImageSpec> = {}): ImageSpec {
     labels: {},
     parentArg: 'BASE_IMAGE',
     checks: [],
+    waivers: [],
     ...overrides,
   };
 }
