@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import type AjvDraft04Type from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { parse as parseJUnit } from 'junit2json';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +11,9 @@ import { fipsyard } from './cli.js';
 
 // `fipsyard check` on local images, then every report format read by an independent reader.
 const require = createRequire(import.meta.url);
-// CommonJS: its class is module.exports itself.
-const AjvDraft04 = require('ajv-draft-04') as typeof AjvDraft04Type;
+// CommonJS with an ES default export on the side; typed by hand to what the test uses.
+type Validator = ((data: unknown) => boolean) & { errors?: unknown[] | null };
+const AjvDraft04 = (require('ajv-draft-04') as { default: new (options: Record<string, unknown>) => { compile(schema: object): Validator } }).default;
 const SARIF_SCHEMA = require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json') as Record<string, unknown>;
 
 let dir: string;
@@ -44,7 +44,7 @@ describe('fipsyard check and its reports', () => {
   it('writes SARIF 2.1.0 that validates against the official schema', () => {
     // The schema's own language-tag pattern is not valid in unicode mode.
     const ajv = new AjvDraft04({ strict: false, allErrors: true, unicodeRegExp: false });
-    addFormats.default(ajv);
+    addFormats.default(ajv as never);
     const validate = ajv.compile(SARIF_SCHEMA);
     const sarif = JSON.parse(readFileSync(path.join(dir, 'check', 'results.sarif'), 'utf8')) as { runs: { results: { level: string; ruleId: string }[] }[] };
     expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
