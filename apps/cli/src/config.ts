@@ -10,6 +10,11 @@ export interface EnvConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Colour on the terminal. */
   color: boolean;
+  /**
+   * How long a worker holds a stage before another may take it over after the worker died
+   * (FIPSYARD_STALL_MS, default 30000). Every worker on a queue must use the same value.
+   */
+  stallMs: number;
   /** All variables, for `${VAR}` in pipeline files. */
   env: Record<string, string | undefined>;
 }
@@ -19,7 +24,12 @@ export function readEnvConfig(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): Env
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     throw new UsageError(`FIPSYARD_LOG_LEVEL="${level}" is not a log level`, { hint: 'use debug, info, warn or error' });
   }
+  const stall = Number(env['FIPSYARD_STALL_MS'] ?? 30_000);
+  if (!Number.isInteger(stall) || stall < 1000 || stall > 3_600_000) {
+    throw new UsageError(`FIPSYARD_STALL_MS="${env['FIPSYARD_STALL_MS']}" is not a duration in milliseconds from 1000 to 3600000`);
+  }
   const cfg: EnvConfig = {
+    stallMs: stall,
     logLevel: level as EnvConfig['logLevel'],
     color: stdoutIsTTY && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb',
     env: { ...env },

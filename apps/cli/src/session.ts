@@ -58,7 +58,7 @@ export interface LocalWorkers {
 }
 
 /** Starts `count` in-process workers on the same Redis (each its own BullMQ workers and connection). */
-export async function startLocalWorkers(count: number, session: RedisSession, runtime: ContainerRuntime, log: Logger, concurrency = 1): Promise<LocalWorkers> {
+export async function startLocalWorkers(count: number, session: RedisSession, runtime: ContainerRuntime, log: Logger, stallMs: number, concurrency = 1): Promise<LocalWorkers> {
   const executors: StageExecutor[] = [];
   const workers: StageWorkers[] = [];
   const connections: Redis[] = [];
@@ -75,7 +75,7 @@ export async function startLocalWorkers(count: number, session: RedisSession, ru
       logger: log.child({ worker: name }),
       workerName: name,
     });
-    const w = new StageWorkers(connection, executor.process, { name, concurrency, onGiveUp: executor.giveUp });
+    const w = new StageWorkers(connection, executor.process, { name, concurrency, onGiveUp: executor.giveUp, lockDurationMs: stallMs, stalledIntervalMs: Math.max(500, Math.floor(stallMs / 2)) });
     executors.push(executor);
     workers.push(w);
   }

@@ -48,7 +48,7 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    if (opts.workers > 0) workers = await startLocalWorkers(opts.workers, session, runtime, log);
+    if (opts.workers > 0) workers = await startLocalWorkers(opts.workers, session, runtime, log, cfg.stallMs);
     const observers: RunObserver[] = [progressObserver({ style: out.style, write: (l) => out.line(l), verbose: opts.verbose })];
     const deps = { store: session.store, queue: session.queue, blocking: session.blocking, observer: fanOut(observers) };
     await submitRun(deps, { runId, pipeline: spec, plan, host });

@@ -22,7 +22,13 @@ export async function workerCommand(opts: WorkerOptions, cfg: EnvConfig, out: Ou
   const store = new RunStore(command);
   const queue = new StageQueue(command);
   const executor = new StageExecutor({ store, queue, runtime, plugins: defaultPlugins, suites: defaultSuites, logger: log.child({ worker: name }), workerName: name });
-  const workers = new StageWorkers(connection, executor.process, { name, concurrency: opts.concurrency, onGiveUp: executor.giveUp });
+  const workers = new StageWorkers(connection, executor.process, {
+    name,
+    concurrency: opts.concurrency,
+    onGiveUp: executor.giveUp,
+    lockDurationMs: cfg.stallMs,
+    stalledIntervalMs: Math.max(500, Math.floor(cfg.stallMs / 2)),
+  });
   await workers.ready();
   out.err(`worker ${name} ready: Redis ${redactUrl(cfg.redisUrl)}, Docker ${engine.serverVersion} (API ${engine.apiVersion}), concurrency ${opts.concurrency}`);
   await new Promise<void>((resolve) => {

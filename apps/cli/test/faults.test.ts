@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import Docker from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { startEmbeddedRedis } from '@fipsyard/queue';
+import type { RunReport } from '@fipsyard/report';
+import { REPO } from './cli.js';
+
+// Faults with real processes: Ctrl-C on a run, and a worker killed with SIGKILL mid-stage.
+const BIN = path.join(REPO, 'apps/cli/bin/fipsyard.js');
+const docker = new Docker();
+
+function slowPipeline(seconds: number): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fy-fault-'));
+  mkdirSync(path.join(dir, 'img'));
+  writeFileSync(path.join(dir, 'img', 'Dockerfile'), 'FROM debian:trixie-slim\nRUN true\n');
+  writeFileSync(
+    path.join(dir, 'p.yaml'),
+    `version: 1\nimages:\n  slow:\n    context: ./img\n    checks:\n      - id: quick\n        command: [true]\n      - id: slow\n        command: [sleep, "${seconds}"]\n        timeout: 300\n`.replace('[true]', '[/bin/true]'),
+  );
+  return dir;
+}
+
+interface Proc {
+  child: ChildProcess;
+  out: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts the CLI in its own process group, as a terminal would, so signals reach all of it. */
+function start(args: string[], env: Record<string, string> = {}): Proc {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, out: () => out, exited };
+}
+
+async function until(what: string, cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const containersOf = async (runId: string) => (await docker.listContainers({ all: true, filters: { label: [`dev.fipsyard.run=${runId}`] } })).length;
+
+describe('cancellation', () => {
+  it('Ctrl-C stops the running check, removes its container, writes a cancelled report and exits 130', async () => {
+    const dir = slowPipeline(120);
+    const p = start(['run', path.join(dir, 'p.yaml'), '--report-dir', path.join(dir, 'out')]);
+    await until('the check stage to start', () => /> test\s+slow/.test(p.out()), 120_000);
+    await new Promise((r) => setTimeout(r, 1500)); // inside the slow check
+    const t0 = Date.now();
+    process.kill(-p.child.pid!, 'SIGINT');
+    expect(await p.exited, p.out()).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    const report = JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')) as RunReport;
+    expect(report.status).toBe('cancelled');
+    expect(report.stages.find((s) => s.id === 'test-slow')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/cancelled/) });
+    expect(await containersOf(report.runId)).toBe(0);
+  });
+});
+
+describe('a worker killed mid-stage', () => {
+  it('its stage is taken over by another worker and the run completes, the report showing the retry', async () => {
+    const redis = await startEmbeddedRedis();
+    const env = { REDIS_URL: redis.url, FIPSYARD_STALL_MS: '3000' };
+    const procs: Proc[] = [];
+    try {
+      const a = start(['worker', '--name', 'doomed'], env);
+      procs.push(a);
+      await until('worker a', () => a.out().includes('ready'), 60_000);
+      const dir = slowPipeline(6);
+      const run = start(['run', path.join(dir, 'p.yaml'), '--workers', '0', '--report-dir', path.join(dir, 'out')], env);
+      procs.push(run);
+      await until('the check stage on worker a', () => /> test\s+slow\s+started on doomed/.test(run.out()), 120_000);
+      await new Promise((r) => setTimeout(r, 1000));
+      process.kill(-a.child.pid!, 'SIGKILL');
+      const b = start(['worker', '--name', 'rescuer'], env);
+      procs.push(b);
+      expect(await run.exited, run.out()).toBe(0);
+      const report = JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')) as RunReport;
+      expect(report.status).toBe('passed');
+      expect(report.stages.find((s) => s.id === 'test-slow')).toMatchObject({ status: 'succeeded', worker: 'rescuer', attempts: 2 });
+      expect(report.stages.find((s) => s.id === 'build-slow')).toMatchObject({ worker: 'doomed', attempts: 1 });
+      // The killed worker's check container was swept at the end of the run.
+      expect(await containersOf(report.runId)).toBe(0);
+    } finally {
+      for (const p of procs) {
+        try {
+          process.kill(-p.child.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await redis.stop();
+    }
+  });
+});
