@@ -5,6 +5,8 @@ import { createLogger } from './logger.js';
 import { processOutput, type Output } from './output.js';
 import { TOOL_VERSION } from './version.js';
 import { checkCommand } from './commands/check.js';
+import { gcCommand } from './commands/gc.js';
+import { statusCommand } from './commands/status.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
@@ -48,6 +50,17 @@ function program(cfg: EnvConfig, out: Output, setCode: (c: number) => void): Com
       if (suites.length === 0) throw new UsageError('--checks names no suite', { hint: 'e.g. --checks fips,auto' });
       setCode(await checkCommand({ images, suites, ...(o.reportDir ? { reportDir: o.reportDir } : {}) }, cfg, out, log));
     });
+
+  p.command('status')
+    .description('show where a run stands (reads REDIS_URL)')
+    .argument('<runId>')
+    .action(async (runId: string) => setCode(await statusCommand(runId, cfg, out)));
+
+  p.command('gc')
+    .description('remove containers (and with --images, untagged images) that fipsyard runs left behind')
+    .option('--images', 'also remove untagged images built by fipsyard', false)
+    .option('--run <runId>', 'only the containers of this run')
+    .action(async (o: { images: boolean; run?: string }) => setCode(await gcCommand({ images: o.images, ...(o.run ? { run: o.run } : {}) }, cfg, out, log)));
 
   p.command('validate')
     .description('check FILE as `run` would, without running anything')

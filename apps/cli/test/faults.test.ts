@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedRedis } from '@fipsyard/queue';
 import type { RunReport } from '@fipsyard/report';
-import { REPO } from './cli.js';
+import { fipsyard, REPO } from './cli.js';
 
 // Faults with real processes: Ctrl-C on a run, and a worker killed with SIGKILL mid-stage.
 const BIN = path.join(REPO, 'apps/cli/bin/fipsyard.js');
@@ -90,6 +90,12 @@ describe('a worker killed mid-stage', () => {
       expect(report.stages.find((s) => s.id === 'build-slow')).toMatchObject({ worker: 'doomed', attempts: 1 });
       // The killed worker's check container was swept at the end of the run.
       expect(await containersOf(report.runId)).toBe(0);
+      // The run's state stays in Redis for `status`.
+      const st = await fipsyard(['status', report.runId], env);
+      expect(st.code, st.stderr).toBe(0);
+      expect(st.stdout).toMatch(new RegExp(`run ${report.runId}: passed`));
+      expect(st.stdout).toMatch(/succeeded\s+test-slow\s+on rescuer, attempt 2/);
+      expect((await fipsyard(['status', 'r-no-such-run'], env)).code).toBe(2);
     } finally {
       for (const p of procs) {
         try {
@@ -100,5 +106,16 @@ describe('a worker killed mid-stage', () => {
       }
       await redis.stop();
     }
+  });
+});
+
+describe('fipsyard gc', () => {
+  it('removes containers left by runs that are not running, and says what it removed', async () => {
+    const c = await docker.createContainer({ Image: 'debian:trixie-slim', Cmd: ['true'], Labels: { 'dev.fipsyard.managed': 'true', 'dev.fipsyard.run': 'r-gc-test-leftover' } });
+    // --run: other tests' containers, running at the same time, are not this test's to remove.
+    const r = await fipsyard(['gc', '--run', 'r-gc-test-leftover']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`removed container ${c.id.slice(0, 12)} (run r-gc-test-leftover)`);
+    expect(await containersOf('r-gc-test-leftover')).toBe(0);
   });
 });

@@ -370,6 +370,31 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /** Containers carrying `label` (any value), with their labels: what `gc` and worker sweeps look at. */
+  async listContainersWithLabel(label: string): Promise<{ id: string; labels: Record<string, string>; state: string; created: number }[]> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [label] } }).catch((err: unknown) => {
+      throw this.classify(err);
+    });
+    return list.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State, created: c.Created }));
+  }
+
+  /** Removes images carrying `label` that no tag names (failed or superseded builds); returns their ids. */
+  async removeUntaggedImagesWithLabel(label: string): Promise<string[]> {
+    const list = await this.docker.listImages({ all: false, filters: { label: [label], dangling: ['true'] } }).catch((err: unknown) => {
+      throw this.classify(err);
+    });
+    const removed: string[] = [];
+    for (const img of list) {
+      try {
+        await this.docker.getImage(img.Id).remove();
+        removed.push(img.Id);
+      } catch {
+        // in use by a container or another image: not garbage yet
+      }
+    }
+    return removed;
+  }
+
   async removeContainersByLabel(labels: Record<string, string>): Promise<string[]> {
     const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
     const list = await this.docker.listContainers({ all: true, filters }).catch((err: unknown) => {

@@ -5,6 +5,7 @@ import { connectRedis, RunStore, StageQueue, StageWorkers, redactUrl } from '@fi
 import { DockerRuntime } from '@fipsyard/runtime';
 import type { EnvConfig } from '../config.js';
 import type { Output } from '../output.js';
+import { sweepLeftovers } from './gc.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -30,6 +31,10 @@ export async function workerCommand(opts: WorkerOptions, cfg: EnvConfig, out: Ou
     stalledIntervalMs: Math.max(500, Math.floor(cfg.stallMs / 2)),
   });
   await workers.ready();
+  // Leftovers of runs this Redis knows have finished (a worker killed before it could clean up).
+  // Runs it does not know may belong to another controller on the same engine: left alone.
+  const swept = await sweepLeftovers(runtime, async (runId) => ['passed', 'failed', 'cancelled'].includes((await store.runStatus(runId)) ?? 'unknown')).catch(() => []);
+  if (swept.length) out.err(`removed ${swept.length} leftover container(s) of finished runs`);
   out.err(`worker ${name} ready: Redis ${redactUrl(cfg.redisUrl)}, Docker ${engine.serverVersion} (API ${engine.apiVersion}), concurrency ${opts.concurrency}`);
   await new Promise<void>((resolve) => {
     let signals = 0;
