@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { al2Suite } from '@fipsyard/checks-el';
 import type { CheckDefinition } from '@fipsyard/plugin-api';
-import { TIMED_OUT, fakeProbe, notFound, type FakeProbeOptions } from './fake-probe.js';
+import { TIMED_OUT, fakeProbe, notFound, type FakeProbeOptions } from '@fipsyard/plugin-api/testing';
 import {
   AL2_MD5_COMPUTED,
   AL2_MD5_REFUSED_STDERR,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { elSuite, parseOsRelease } from '@fipsyard/checks-el';
 import type { CheckDefinition } from '@fipsyard/plugin-api';
-import { TIMED_OUT, fakeProbe, notFound, type FakeProbeOptions } from './fake-probe.js';
+import { TIMED_OUT, fakeProbe, notFound, type FakeProbeOptions } from '@fipsyard/plugin-api/testing';
 import { FIPS_MODE_SETUP_DISABLED, FIPS_MODE_SETUP_ENABLED, OS_RELEASE_AL2, OS_RELEASE_AL2023, OS_RELEASE_TRIXIE, OS_RELEASE_UBI9 } from './recorded.js';
 
 async function check(id: string): Promise<CheckDefinition> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostFactsCheck, hostSuite, kernelFlagCheck } from '@fipsyard/checks-host';
-import { ENGINE, TIMED_OUT, fakeProbe, notFound, type Answer } from './fake-probe.js';
+import { ENGINE, TIMED_OUT, fakeProbe, notFound, type Answer } from '@fipsyard/plugin-api/testing';
 
 const FLAG = 'cat /proc/sys/crypto/fips_enabled';
 /** This machine's kernel has no /proc/sys/crypto at all (recorded with `cat` in fipsyard/fips-base). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { classify, describeStatus, loadModuleTable, moduleStatusCheck, moduleStatusSuite, type ModuleTable } from '@fipsyard/checks-module-status';
-import { TIMED_OUT, fakeProbe, type Recording } from './fake-probe.js';
+import { TIMED_OUT, fakeProbe, type Recording } from '@fipsyard/plugin-api/testing';
 import {
   AL2_LIST_STDERR,
   AL2_VERSION,

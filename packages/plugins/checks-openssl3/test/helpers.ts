@@ -1,6 +1,6 @@
 import type { CheckDefinition } from '@fipsyard/plugin-api';
 import { openssl3Suite } from '@fipsyard/checks-openssl3';
-import { fakeProbe, type FakeProbeOptions, type Recording } from './fake-probe.js';
+import { fakeProbe, type FakeProbeOptions, type Recording } from '@fipsyard/plugin-api/testing';
 import {
   CHACHA20_REFUSED_STDERR,
   FIPSMODULE_CNF,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openssl3Suite } from '@fipsyard/checks-openssl3';
-import { TIMED_OUT, fakeProbe, type Answer } from './fake-probe.js';
+import { TIMED_OUT, fakeProbe, type Answer } from '@fipsyard/plugin-api/testing';
 import {
   CHACHA20,
   DIRS,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { autoSuite, goSuite, javaSuite, nodeSuite, pythonSuite, rubySuite, RUNTIME_SUITES } from '@fipsyard/checks-runtimes';
-import { fakeProbe } from './fake-probe.js';
+import { fakeProbe } from '@fipsyard/plugin-api/testing';
 import { FIND, FIPS_BASE_FIND, GO_DEV_FIND, GO_FIPS_V1, NODE_REFUSED, PY_BOTH_REFUSED } from './recorded.js';
 
 describe('the auto suite', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { goSuite, judgeGoBinary, parseGoBuildInfo } from '@fipsyard/checks-runtimes';
-import { fakeProbe, notFound, type Answer, type FakeProbeOptions } from './fake-probe.js';
+import { fakeProbe, notFound, type Answer, type FakeProbeOptions } from '@fipsyard/plugin-api/testing';
 import { checksOf, runCheck } from './helpers.js';
 import { FIND, FIPS_BASE_FIND, GO_DEV_FIND, GO_ENV_122, GO_ENV_FIPS, GO_ENV_OFF, GO_FIPS_LATEST, GO_FIPS_V1, GO_NO_FIPS } from './recorded.js';
 

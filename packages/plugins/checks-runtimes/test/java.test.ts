@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { javaSuite, parseJavaProviders } from '@fipsyard/checks-runtimes';
-import { TIMED_OUT, fakeProbe, notFound, type Answer } from './fake-probe.js';
+import { TIMED_OUT, fakeProbe, notFound, type Answer } from '@fipsyard/plugin-api/testing';
 import { checksOf, runCheck } from './helpers.js';
 import { JAVA_11_NO_PROVIDERS_STDERR, JAVA_21_STOCK_STDERR, JAVA_BCFIPS_STDERR } from './recorded.js';
 

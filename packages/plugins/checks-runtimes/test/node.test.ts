@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeSuite } from '@fipsyard/checks-runtimes';
-import { TIMED_OUT, fakeProbe, notFound, type Answer } from './fake-probe.js';
+import { TIMED_OUT, fakeProbe, notFound, type Answer } from '@fipsyard/plugin-api/testing';
 import { checksOf, runCheck } from './helpers.js';
 import { NODE_BAD_OPTIONS, NODE_COMPUTED_BUNDLED, NODE_COMPUTED_SHARED, NODE_REFUSED } from './recorded.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pythonSuite } from '@fipsyard/checks-runtimes';
-import { TIMED_OUT, fakeProbe, notFound, type Answer } from './fake-probe.js';
+import { TIMED_OUT, fakeProbe, notFound, type Answer } from '@fipsyard/plugin-api/testing';
 import { checksOf, runCheck } from './helpers.js';
 import { PY_38_CRASH, PY_BOTH_REFUSED, PY_FALLBACK, PY_NO_HASHLIB, PY_PLAIN } from './recorded.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Answer } from './fake-probe.js';
+import type { Answer } from '@fipsyard/plugin-api/testing';
 
 /**
  * What the runtimes answered in the fipsyard developer images (Debian trixie, OpenSSL 3.5.9 with

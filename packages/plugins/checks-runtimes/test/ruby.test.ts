@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rubySuite } from '@fipsyard/checks-runtimes';
-import { TIMED_OUT, fakeProbe, notFound, type Answer } from './fake-probe.js';
+import { TIMED_OUT, fakeProbe, notFound, type Answer } from '@fipsyard/plugin-api/testing';
 import { runCheck } from './helpers.js';
 import { RUBY_COMPUTED, RUBY_NO_OPENSSL, RUBY_REFUSED } from './recorded.js';
 

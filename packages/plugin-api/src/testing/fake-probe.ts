@@ -1,4 +1,5 @@
-import type { EngineInfo, ImageInfo, PathStat, ProbeContext, ProbeOutput } from '@fipsyard/plugin-api';
+// A recorded-answer ProbeContext for unit tests of check suites: the one fake behind our own port.
+import type { EngineInfo, ImageInfo, PathStat, ProbeContext, ProbeOutput } from '../index.js';
 
 /** An exec answer; only the fields a test cares about need to be given. */
 export type Answer = Partial<Omit<ProbeOutput, 'command'>>;
