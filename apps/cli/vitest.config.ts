@@ -1,13 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared';
 
-export default defineConfig({
-  ssr: { resolve: { conditions: ['@fipsyard/source'] } },
-  resolve: { conditions: ['@fipsyard/source'] },
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    environment: 'node',
-    // End-to-end runs build real images.
-    testTimeout: 600_000,
-    hookTimeout: 120_000,
-  },
+export default mergeConfig(shared, {
+  // End-to-end runs build real images.
+  test: { testTimeout: 600_000, hookTimeout: 120_000 },
 });

@@ -1,13 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import shared from '../../vitest.shared';
 
-export default defineConfig({
-  // Sibling packages resolve to their TypeScript sources in tests.
-  ssr: { resolve: { conditions: ['@fipsyard/source'] } },
-  resolve: { conditions: ['@fipsyard/source'] },
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default shared;
