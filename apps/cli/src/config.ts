@@ -34,8 +34,11 @@ export function readEnvConfig(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): Env
     color: stdoutIsTTY && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb',
     env: { ...env },
   };
-  if (env['REDIS_URL']) cfg.redisUrl = env['REDIS_URL'];
-  if (env['DOCKER_HOST']) cfg.dockerHost = env['DOCKER_HOST'];
+  if (env['REDIS_URL']) cfg.redisUrl = checkUrl('REDIS_URL', env['REDIS_URL'], ['redis:', 'rediss:'], 'redis://[:password@]host:port[/db], or rediss:// for TLS');
+  if (env['DOCKER_HOST']) {
+    const h = env['DOCKER_HOST'];
+    cfg.dockerHost = h.startsWith('/') ? h : checkUrl('DOCKER_HOST', h, ['unix:', 'tcp:', 'http:', 'https:'], 'unix:///var/run/docker.sock or tcp://host:2375');
+  }
   return cfg;
 }
 
@@ -54,4 +57,17 @@ export function parseCount(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`${name} must be a whole number from 0 to 64, not "${value}"`);
   return n;
+}
+
+/** A URL from the environment, checked here so a typo is a usage error, not a crash deep inside a client. */
+function checkUrl(name: string, value: string, protocols: string[], example: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${name}="${value}" is not a URL`, { hint: `write ${example}` });
+  }
+  if (!protocols.includes(url.protocol)) throw new UsageError(`${name} must use ${protocols.join(' or ')}, not ${url.protocol}`, { hint: `write ${example}` });
+  if (url.port !== '' && (Number(url.port) < 1 || Number(url.port) > 65535)) throw new UsageError(`${name} has an invalid port ${url.port}`, { hint: `write ${example}` });
+  return value;
 }

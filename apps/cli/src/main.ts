@@ -122,8 +122,10 @@ async function main(): Promise<void> {
   } catch (err) {
     code = report(err, out);
   }
-  // Leftover sockets (a Redis that went away, a hung Docker call) must not keep the process alive.
-  process.exit(code);
+  // Leftover sockets (a Redis that went away, a hung Docker call) must not keep the process alive,
+  // but what was written to a pipe must get out first.
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
 void main();

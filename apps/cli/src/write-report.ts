@@ -1,7 +1,33 @@
 import * as path from 'node:path';
 import { buildReport, renderSummary, reportExitCode, writeReport, type RunReport, type RunSnapshot } from '@fipsyard/report';
-import { ExitCode } from '@fipsyard/core';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { describeError, ExitCode, UsageError } from '@fipsyard/core';
 import type { Output } from './output.js';
+
+/**
+ * Makes sure the report directory can be written before any work starts, so a typo in
+ * --report-dir costs nothing. Creates it one level at a time (a recursive mkdir loops on /proc).
+ */
+export function prepareReportDir(reportDir: string | undefined): string | undefined {
+  if (reportDir === undefined) return undefined;
+  const dir = path.resolve(reportDir);
+  const missing: string[] = [];
+  let cur = dir;
+  while (!existsSync(cur)) {
+    missing.unshift(cur);
+    cur = path.dirname(cur);
+  }
+  try {
+    if (!statSync(cur).isDirectory()) throw new Error(`${cur} is not a directory`);
+    for (const d of missing) mkdirSync(d);
+    const probe = path.join(dir, `.fipsyard-write-test-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (err) {
+    throw new UsageError(`cannot write the report to ${dir}: ${describeError(err)}`, { hint: 'give --report-dir a directory you can write, or leave it out (default .fipsyard/runs/<runId>/)' });
+  }
+  return dir;
+}
 
 /** Writes every report of a finished run, prints the summary, returns the exit code. Shared by run and check. */
 export function finishReport(snapshot: RunSnapshot, reportDir: string | undefined, out: Output): { report: RunReport; code: number } {

@@ -119,3 +119,22 @@ describe('fipsyard gc', () => {
     expect(await containersOf('r-gc-test-leftover')).toBe(0);
   });
 });
+
+describe('stage timeouts', () => {
+  it('stops a hanging build at its limit, fails it with reason "timeout", and leaves no container', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fy-hang-'));
+    mkdirSync(path.join(dir, 'img'));
+    writeFileSync(path.join(dir, 'img', 'Dockerfile'), 'FROM debian:trixie-slim\nRUN sleep 300\n');
+    writeFileSync(path.join(dir, 'p.yaml'), 'version: 1\nimages:\n  hang:\n    context: ./img\n    timeouts: { build: 4 }\n');
+    const before = (await docker.listContainers({ all: true, filters: { ancestor: ['debian:trixie-slim'] } })).filter((c) => c.Command.includes('sleep 300')).length;
+    const t0 = Date.now();
+    const r = await fipsyard(['run', path.join(dir, 'p.yaml'), '--report-dir', path.join(dir, 'out')]);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    const report = JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')) as RunReport;
+    expect(report.stages.find((s) => s.id === 'build-hang')).toMatchObject({ status: 'failed', reason: 'timeout: the build stage did not finish within 4 s' });
+    await new Promise((res) => setTimeout(res, 1000));
+    const after = (await docker.listContainers({ all: true, filters: { ancestor: ['debian:trixie-slim'] } })).filter((c) => c.Command.includes('sleep 300')).length;
+    expect(after).toBe(before);
+  });
+});

@@ -20,7 +20,11 @@ export interface StageExecutorDeps {
   logger: Logger;
   /** Shown in reports. Default `<hostname>-<pid>`. */
   workerName?: string;
+  /** Stage time limits when the image sets none. Default build 60 min, test 30 min. */
+  defaultTimeouts?: { buildMs: number; testMs: number };
 }
+
+const DEFAULT_TIMEOUTS = { buildMs: 60 * 60_000, testMs: 30 * 60_000 };
 
 /**
  * Runs one stage for a worker: claims it in the run store (a duplicate or late delivery does
@@ -135,16 +139,24 @@ export class StageExecutor {
       if (built) ctx.builtImageId = built;
     }
     log.info(`${kind} started (attempt ${attempt})`);
+    // One owner of the stage's time limit: the plugin sees a signal that fires on timeout or cancel.
+    const defaults = this.deps.defaultTimeouts ?? DEFAULT_TIMEOUTS;
+    const limitMs = kind === 'build' ? (image.timeouts?.buildMs ?? defaults.buildMs) : (image.timeouts?.testMs ?? defaults.testMs);
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(new Error('timeout')), limitMs);
+    ctx.signal = AbortSignal.any([signal, timer.signal]);
     let outcome: StageOutcome;
     try {
       outcome = await plugin.run(ctx);
+      if (timer.signal.aborted && !signal.aborted) outcome = { ...outcome, status: 'failed', reason: `timeout: the ${kind} stage did not finish within ${Math.round(limitMs / 1000)} s` };
     } catch (err) {
       outcome = {
         status: 'failed',
-        reason: signal.aborted ? 'cancelled' : `${plugin.name} failed: ${describeError(err)}`,
-        infrastructure: isInfrastructureError(err),
+        reason: signal.aborted ? 'cancelled' : timer.signal.aborted ? `timeout: the ${kind} stage did not finish within ${Math.round(limitMs / 1000)} s` : `${plugin.name} failed: ${describeError(err)}`,
+        infrastructure: !timer.signal.aborted && isInfrastructureError(err),
       };
     } finally {
+      clearTimeout(timeout);
       await logChain;
     }
     if (kind === 'test' && outcome.status === 'succeeded') outcome = await this.promote(ctx, outcome);

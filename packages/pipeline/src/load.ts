@@ -149,6 +149,7 @@ function interpolateDocument(source: SourceDocument, options: LoadOptions): Diag
     if (vars && isMap(vars.value)) {
       for (const pair of vars.value.items) {
         if (!isScalar(pair.key) || !isScalar(pair.value)) continue;
+        if (typeof pair.value.value === 'number' && typeof pair.value.source === 'string') pair.value.value = pair.value.source;
         apply(pair.value);
         sources.defaults[String(pair.key.value)] = String(pair.value.value ?? '');
       }
@@ -164,10 +165,16 @@ function interpolateDocument(source: SourceDocument, options: LoadOptions): Diag
     Scalar(key, node, ancestors) {
       const parent = ancestors[ancestors.length - 1];
       if (key === 'key' && isPair(parent)) return;
+      // Build args, labels and variables are strings: keep `3.10` as written, not the number 3.1.
+      if (typeof node.value === 'number' && typeof node.source === 'string' && inStringMap(ancestors)) node.value = node.source;
       apply(node);
     },
   });
   return diagnostics;
+}
+
+function inStringMap(ancestors: readonly unknown[]): boolean {
+  return ancestors.some((a) => isPair(a) && isScalar(a.key) && ['args', 'labels', 'variables'].includes(String(a.key.value)));
 }
 
 function normalize(file: string, raw: RawPipeline, sha256: string, source: SourceDocument, errors: Diagnostic[]): PipelineSpec {
@@ -215,6 +222,11 @@ function normalizeImage(dir: string, name: string, img: RawImage, source: Source
     line: at().line,
   };
   if (img.parent !== undefined) spec.parent = img.parent;
+  if (img.timeouts) {
+    spec.timeouts = {};
+    if (img.timeouts.build !== undefined) spec.timeouts.buildMs = Math.round(img.timeouts.build * 1000);
+    if (img.timeouts.test !== undefined) spec.timeouts.testMs = Math.round(img.timeouts.test * 1000);
+  }
   return spec;
 }
 

@@ -106,6 +106,12 @@ export const imageSchema = z
     labels: z.record(z.string().min(1), scalar).optional().describe('Image labels.'),
     checks: z.array(checkSchema).optional().describe('Checks run inside a container of the built image; a derived image runs its parent\'s too.'),
     waivers: z.array(waiverSchema).optional().describe('Accepted failures or skips, each with a reason and an expiry date.'),
+    timeouts: z
+      .strictObject({
+        build: z.number().positive().max(24 * 3600).optional().describe('Seconds before the build is stopped and fails. Default 3600.'),
+        test: z.number().positive().max(24 * 3600).optional().describe('Seconds for all checks of the image together. Default 1800.'),
+      })
+      .optional(),
   })
   .describe('One image to build and check.');
 

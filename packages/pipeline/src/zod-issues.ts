@@ -30,9 +30,12 @@ function toDiagnostics(issue: Issue, prefix: PathSegment[], source: SourceDocume
         };
       });
     case 'invalid_union': {
-      // Report the branch that came closest: the one with the fewest problems.
+      // A check is a suite entry when it says `suite:`, a custom check otherwise: report that
+      // branch's problems (the other branch would only say every key is unknown).
+      const value = valueAt(raw, path);
+      const isSuite = typeof value === 'object' && value !== null && 'suite' in value;
       const branches = issue.errors.filter((b) => b.length > 0);
-      const best = branches.sort((a, b) => a.length - b.length)[0];
+      const best = path.includes('checks') && branches.length === 2 ? branches[isSuite ? 0 : 1] : branches.sort((a, b) => a.length - b.length)[0];
       if (best && !isCheckWithoutKind(path, raw)) return best.flatMap((i) => toDiagnostics(i, path, source, raw));
       return [
         {
@@ -50,7 +53,7 @@ function toDiagnostics(issue: Issue, prefix: PathSegment[], source: SourceDocume
       return [
         {
           severity: 'error',
-          message: missing ? `${where} is required` : `${where} must be ${article(issue.expected)}, not ${received}`,
+          message: missing ? `${where} is required` : `${where} must be ${issue.expected === 'int' ? 'a whole number' : article(issue.expected)}, not ${received}`,
           hint: missing ? `add "${String(path[path.length - 1])}:" here` : typeHint(issue.expected),
           location: missing ? source.locate(path.slice(0, -1)) : source.locate(path),
           path: where,
@@ -129,6 +132,8 @@ function typeHint(expected: string): string {
       return 'write a mapping of "key: value" lines, indented under this key';
     case 'string':
       return 'quote the value if it looks like a number, boolean or null';
+    case 'int':
+      return 'write a whole number';
     default:
       return `write ${article(expected)}`;
   }

@@ -63,6 +63,8 @@ export interface ProbeOutput {
   stderr: string;
   durationMs: number;
   timedOut: boolean;
+  /** Output was cut at the capture limit (1 MiB per stream). */
+  truncated?: boolean;
 }
 
 /** What a check returns: a verdict with its evidence. */

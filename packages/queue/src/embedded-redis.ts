@@ -42,11 +42,20 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions = {}): Pr
     const child = spawn(
       options.binary ?? 'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--loglevel', 'notice'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // Its own process group: a Ctrl-C at the terminal is for fipsyard, which stops Redis itself
+      // after writing the report (Redis dying first would leave the controller waiting for it).
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
+    // Even when the process exits abruptly (a second Ctrl-C), Redis and its directory go with it.
+    const onExit = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    };
+    process.once('exit', onExit);
     try {
       await waitReady(child, options.startTimeoutMs ?? 10_000);
     } catch (err) {
+      process.off('exit', onExit);
       child.kill('SIGKILL');
       if (tries < 3 && /Address already in use/i.test(String(err))) continue; // lost the port race
       rmSync(dir, { recursive: true, force: true });
@@ -57,6 +66,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions = {}): Pr
       });
     }
     const stop = async () => {
+      process.off('exit', onExit);
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((r) => child.once('exit', () => r()));
         child.kill('SIGTERM');

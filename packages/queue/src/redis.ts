@@ -27,15 +27,21 @@ export async function connectRedis(options: RedisConnectOptions): Promise<Redis>
     retryStrategy: (times) => Math.min(times * 200, 2000),
   };
   const redis = new Redis(options.url, common);
-  redis.on('error', () => {
+  let lastError: Error | undefined;
+  redis.on('error', (err: Error) => {
     // Reported through the commands that fail; an unhandled 'error' event would crash the process.
+    lastError = err;
   });
   try {
     await withTimeout(redis.connect().then(() => redis.ping()), timeout);
   } catch (err) {
     redis.disconnect();
-    throw new InfrastructureError('redis', `Redis unreachable at ${redactUrl(options.url)}: ${describeError(err)}`, {
-      hint: 'start one (`redis-server --daemonize yes`), fix REDIS_URL, or unset REDIS_URL to let fipsyard start its own',
+    const why = describeError(lastError && /closed/i.test(describeError(err)) ? lastError : err);
+    const auth = /WRONGPASS|NOAUTH|invalid password|AUTH/i.test(why);
+    throw new InfrastructureError('redis', `${auth ? 'Redis refused the credentials' : 'Redis unreachable'} at ${redactUrl(options.url)}: ${why}`, {
+      hint: auth
+        ? 'check the user and password in REDIS_URL (redis://user:password@host:port)'
+        : 'start one (`redis-server --daemonize yes`), fix REDIS_URL, or unset REDIS_URL to let fipsyard start its own',
       cause: err,
     });
   }

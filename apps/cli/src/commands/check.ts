@@ -4,7 +4,7 @@ import { DockerRuntime } from '@fipsyard/runtime';
 import type { EnvConfig } from '../config.js';
 import type { Output } from '../output.js';
 import { TOOL_VERSION } from '../version.js';
-import { finishReport } from '../write-report.js';
+import { finishReport, prepareReportDir } from '../write-report.js';
 
 export interface CheckOptions {
   images: string[];
@@ -14,6 +14,7 @@ export interface CheckOptions {
 
 /** `fipsyard check IMAGE...`: the pipeline checks on images that already exist. */
 export async function checkCommand(opts: CheckOptions, cfg: EnvConfig, out: Output, log: Logger): Promise<number> {
+  const reportDir = prepareReportDir(opts.reportDir);
   const runtime = new DockerRuntime(cfg.dockerHost ? { host: cfg.dockerHost } : {});
   const host = await hostFacts(runtime);
   const runId = newRunId();
@@ -42,7 +43,7 @@ export async function checkCommand(opts: CheckOptions, cfg: EnvConfig, out: Outp
       host,
       onStage: (e) => out.line(`  ${e.status === 'started' ? '>' : e.status === 'succeeded' ? out.style.green('ok  ') : out.style.red('FAIL')} ${e.stage.replace(/^test-/, '')}${e.reason ? ` ${out.style.dim(e.reason)}` : ''}`),
     });
-    return finishReport(snapshot, opts.reportDir, out).code;
+    return finishReport(snapshot, reportDir, out).code;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -8,7 +8,8 @@ export async function planCommand(file: string, vars: Record<string, string>, js
   const { spec } = await loadOrThrow(file, cfg.env, vars, root);
   const plan = planStages(spec.images);
   if (json) {
-    out.line(JSON.stringify({ pipeline: spec.file, images: spec.images, stages: plan.stages }, null, 2));
+    const images = spec.images.map((i) => ({ ...i, args: Object.fromEntries(Object.entries(i.args).map(([k, v]) => [k, i.secretArgs.includes(k) ? '***' : v])) }));
+    out.line(JSON.stringify({ pipeline: spec.file, images, stages: plan.stages }, null, 2));
     return 0;
   }
   for (const s of plan.stages) {

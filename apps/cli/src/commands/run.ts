@@ -8,7 +8,8 @@ import { progressObserver } from '../progress.js';
 import { openRedis, startLocalWorkers, type LocalWorkers } from '../session.js';
 import type { Output } from '../output.js';
 import { TOOL_VERSION } from '../version.js';
-import { finishReport } from '../write-report.js';
+import { finishReport, prepareReportDir } from '../write-report.js';
+import { UsageError } from '@fipsyard/core';
 
 export interface RunOptions {
   file: string;
@@ -22,6 +23,10 @@ export interface RunOptions {
 
 /** `fipsyard run FILE`: validate, plan, queue, follow, report. Returns the exit code. */
 export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, log: Logger): Promise<number> {
+  if (opts.workers === 0 && !cfg.redisUrl) {
+    throw new UsageError('--workers 0 needs REDIS_URL: without it fipsyard starts a private Redis that no other worker can reach', { hint: 'set REDIS_URL to the Redis your workers use, or give --workers 1 or more' });
+  }
+  const reportDir = prepareReportDir(opts.reportDir);
   const { spec, warnings } = await loadOrThrow(opts.file, cfg.env, opts.vars, opts.root);
   for (const w of warnings) out.err(formatDiagnostic(w));
   const plan = planStages(spec.images);
@@ -63,7 +68,7 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
     const swept = await runtime.removeContainersByLabel({ [LABELS.run]: runId }).catch(() => []);
     if (swept.length) log.warn(`removed ${swept.length} leftover container(s) of the run`);
 
-    const { code } = finishReport(await snapshotRun(session.store, runId, TOOL_VERSION), opts.reportDir, out);
+    const { code } = finishReport(await snapshotRun(session.store, runId, TOOL_VERSION), reportDir, out);
     return code;
   } finally {
     process.off('SIGINT', onSignal);

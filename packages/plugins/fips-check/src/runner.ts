@@ -61,7 +61,7 @@ function probeFor(ctx: StageContext, container: () => ContainerHandle | undefine
     exec: async (argv, options = {}) => {
       const r = await ctx.runtime.exec(id(), { argv, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), ...(options.env ? { env: options.env } : {}) }, ctx.signal);
       if (r.timedOut) onTimeout();
-      return { command: argv, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs, timedOut: r.timedOut };
+      return { command: argv, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs, timedOut: r.timedOut, truncated: r.truncated };
     },
     stat: (p) => ctx.runtime.statPath(id(), p),
     readFile: (p, max) => ctx.runtime.readFile(id(), p, max),
