@@ -170,6 +170,23 @@ describe('fipsyard: bad input and unreachable services', () => {
     expect((await fipsyard(['frobnicate'])).code).toBe(2);
   });
 
+  it('exits 2, before any work, on a bad REDIS_URL, DOCKER_HOST or --report-dir, and on --workers 0 without REDIS_URL', async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['run', 'pipelines/fips.yaml'], { REDIS_URL: 'redis://127.0.0.1:99999' }, /REDIS_URL=.* is not a URL/],
+      [['run', 'pipelines/fips.yaml'], { REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must use redis: or rediss:/],
+      [['run', 'pipelines/fips.yaml'], { DOCKER_HOST: 'garbage' }, /DOCKER_HOST=.* is not a URL/],
+      [['run', 'pipelines/fips.yaml', '--report-dir', '/etc/passwd'], {}, /cannot write the report to \/etc\/passwd/],
+      [['run', 'pipelines/fips.yaml', '--report-dir', '/proc/fipsyard-nope'], {}, /cannot write the report/],
+      [['run', 'pipelines/fips.yaml', '--workers', '0'], {}, /--workers 0 needs REDIS_URL/],
+    ];
+    for (const [args, env, message] of cases) {
+      const r = await fipsyard(args, env, 30_000);
+      expect(r.code, `${args.join(' ')} ${JSON.stringify(env)}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('exits 3 naming Redis, within seconds, when REDIS_URL is unreachable', async () => {
     const r = await fipsyard(['run', 'pipelines/fips.yaml'], { REDIS_URL: 'redis://127.0.0.1:1' });
     expect(r.code).toBe(3);

@@ -64,6 +64,19 @@ describe('cancellation', () => {
     expect(report.stages.find((s) => s.id === 'test-slow')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/cancelled/) });
     expect(await containersOf(report.runId)).toBe(0);
   });
+
+  it('one SIGTERM to the whole process group (as `timeout` sends it) cancels gracefully, once', async () => {
+    const dir = slowPipeline(120);
+    const p = start(['run', path.join(dir, 'p.yaml'), '--report-dir', path.join(dir, 'out')]);
+    await until('the check stage to start', () => /> test\s+slow/.test(p.out()), 120_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    process.kill(-p.child.pid!, 'SIGTERM');
+    expect(await p.exited, p.out()).toBe(130);
+    expect(p.out()).not.toMatch(/again: exiting at once/);
+    const report = JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')) as RunReport;
+    expect(report.status).toBe('cancelled');
+    expect(await containersOf(report.runId)).toBe(0);
+  });
 });
 
 describe('a worker killed mid-stage', () => {

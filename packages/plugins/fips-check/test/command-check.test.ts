@@ -77,3 +77,11 @@ describe('commandCheck', () => {
     expect(seen).toEqual([{ timeoutMs: 2_500 }, {}]);
   });
 });
+
+describe('commandCheck on output cut at the capture limit', () => {
+  it('fails instead of judging patterns on truncated output (a forbidden line may sit after the cut)', async () => {
+    const check = commandCheck({ kind: 'command', id: 'big', title: 'big', origin: 'a', argv: ['x'], shell: false, expect: { exitCode: 0, stdout: [], stdoutNot: [{ source: 'FORBIDDEN', flags: '' }], stderr: [], stderrNot: [] } });
+    const probe = { exec: async () => ({ command: ['x'], exitCode: 0, stdout: 'A'.repeat(100), stderr: '', durationMs: 1, timedOut: false, truncated: true }) } as unknown as Parameters<typeof check.run>[0];
+    expect(await check.run(probe)).toMatchObject({ status: 'fail', reason: expect.stringMatching(/was cut/) });
+  });
+});
