@@ -74,3 +74,13 @@ describe('check plugins named in pipeline.yaml', () => {
     }
   });
 });
+
+describe('the ruby probe in a real container', () => {
+  it('finds ruby with auto and shows MD5 refused through OpenSSL::Digest', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fy-ruby-'));
+    const r = await fipsyard(['run', 'pipelines/examples/ruby.yaml', '--report-dir', dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const checks = (JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as RunReport).images.find((i) => i.name === 'ruby')!.checks;
+    expect(checks.find((c) => c.id === 'ruby-md5-refused')).toMatchObject({ status: 'pass', reason: expect.stringMatching(/^refused/) });
+  });
+});
