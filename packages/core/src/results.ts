@@ -55,9 +55,13 @@ export interface StageOutcome {
   reason?: string;
   /** Set when the failure came from the environment (Docker, registry), not from the image. */
   infrastructure?: boolean;
+  /** An infrastructure failure that a retry would not cure (e.g. a refused tag). Default: retry. */
+  retryable?: boolean;
   output?: StageOutput;
   /** Last lines of log output, for failures. */
   log?: string[];
+  /** Succeeded only after a retry (a worker died, the environment failed once). */
+  flaky?: boolean;
 }
 
 /** Whether a result fails its image: a required, unwaived `fail`. */

@@ -22,6 +22,8 @@ export interface StageExecutorDeps {
   workerName?: string;
   /** Stage time limits when the image sets none. Default build 60 min, test 30 min. */
   defaultTimeouts?: { buildMs: number; testMs: number };
+  /** Attempts for a stage failing from the environment (Docker, registry). Default 3. */
+  infrastructureAttempts?: number;
 }
 
 const DEFAULT_TIMEOUTS = { buildMs: 60 * 60_000, testMs: 30 * 60_000 };
@@ -32,12 +34,14 @@ const DEFAULT_TIMEOUTS = { buildMs: 60 * 60_000, testMs: 30 * 60_000 };
  */
 export class StageExecutor {
   readonly workerName: string;
+  private readonly infraAttempts: number;
   private readonly suites: ReadonlyMap<string, CheckSuite>;
   private readonly runs = new Map<string, RunRecord>();
   private readonly runSuites = new Map<string, Promise<ReadonlyMap<string, CheckSuite>>>();
 
   constructor(private readonly deps: StageExecutorDeps) {
     this.workerName = deps.workerName ?? `${hostname()}-${process.pid}`;
+    this.infraAttempts = deps.infrastructureAttempts ?? 3;
     this.suites = new Map(deps.suites.map((s) => [s.name, s]));
   }
 
@@ -60,6 +64,14 @@ export class StageExecutor {
       log.info('run cancelled; outcome not recorded');
       return;
     }
+    // The environment failed (Docker restarting, a registry hiccup): retry with BullMQ's backoff.
+    // A check that fails is an answer, never retried.
+    if (outcome.status === 'failed' && outcome.infrastructure && outcome.retryable !== false && attempt < this.infraAttempts) {
+      log.warn(`infrastructure failure, retrying (attempt ${attempt} of ${this.infraAttempts}): ${outcome.reason ?? ''}`);
+      throw new Error(`retrying after an infrastructure failure: ${outcome.reason ?? ''}`);
+    }
+    // Passed only after a retry: say so, a flaky environment is worth knowing about.
+    if (outcome.status === 'succeeded' && attempt > 1) outcome.flaky = true;
     const fin = await store.finishStage(job.runId, job.stageId, outcome);
     for (const id of fin.released) {
       const next = run.plan.stages.find((s) => s.id === id);
@@ -175,7 +187,7 @@ export class StageExecutor {
       try {
         await ctx.runtime.tagImage(test.imageId, tag);
       } catch (err) {
-        return { ...outcome, status: 'failed', infrastructure: true, reason: `checks passed, but tagging ${tag} failed: ${describeError(err)}` };
+        return { ...outcome, status: 'failed', infrastructure: true, retryable: false, reason: `checks passed, but tagging ${tag} failed: ${describeError(err)}` };
       }
       test.tagged.push(tag);
     }

@@ -117,7 +117,7 @@ export class FakeRuntime implements ContainerRuntime {
   }
 }
 
-export type Behaviour = 'pass' | 'fail' | 'throw' | 'throw-infrastructure' | 'wait-for-abort';
+export type Behaviour = 'pass' | 'fail' | 'throw' | 'throw-infrastructure' | 'infrastructure-once' | 'wait-for-abort';
 
 export interface FakePluginOptions {
   /** Per image, what its build does. Default pass. */
@@ -142,6 +142,7 @@ export interface PluginLog {
 export function fakePlugins(timeline: string[], options: FakePluginOptions = {}): { plugins: Record<StageKind, StagePlugin>; log: PluginLog } {
   const log: PluginLog = { builds: [], tests: [], started: [], aborted: [], maxParallelDerivedBuilds: 0 };
   let derivedInFlight = 0;
+  const onceFailed = new Set<string>();
 
   const misbehave = async (ctx: StageContext, b: Behaviour): Promise<StageOutcome | undefined> => {
     switch (b) {
@@ -153,6 +154,13 @@ export function fakePlugins(timeline: string[], options: FakePluginOptions = {})
         throw new Error(`boom in ${ctx.stage.id}`);
       case 'throw-infrastructure':
         throw new InfrastructureError('docker', 'Docker Engine unreachable');
+      case 'infrastructure-once':
+        // The engine restarting: the first attempt fails, later ones work.
+        if (!onceFailed.has(ctx.stage.id)) {
+          onceFailed.add(ctx.stage.id);
+          throw new InfrastructureError('docker', 'Docker Engine unreachable (restarting)');
+        }
+        return undefined;
       case 'wait-for-abort':
         await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
         log.aborted.push(ctx.stage.id);

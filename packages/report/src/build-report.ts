@@ -21,6 +21,7 @@ export function buildReport(run: RunSnapshot): RunReport {
     const reason = s?.outcome?.reason ?? s?.reason ?? (s === undefined || s.state === 'pending' || s.state === 'ready' ? 'not run' : undefined);
     if (reason !== undefined && status !== 'succeeded') out.reason = reason;
     if (s?.outcome?.infrastructure) out.infrastructure = true;
+    if (s?.outcome?.flaky) out.flaky = true;
     if (s?.outcome?.log?.length && status === 'failed') out.log = s.outcome.log;
     return out;
   });

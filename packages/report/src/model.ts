@@ -56,6 +56,8 @@ export interface ReportStage {
   durationMs: number | null;
   /** Set when the failure came from Docker or a registry, not the image. */
   infrastructure?: boolean;
+  /** Succeeded only after a retry. */
+  flaky?: boolean;
   /** Last lines of output, for failed builds. */
   log?: string[];
 }

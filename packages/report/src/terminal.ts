@@ -29,6 +29,9 @@ export function renderSummary(report: RunReport, style: Style = plainStyle): str
     const id = img.imageId ? img.imageId.replace(/^sha256:/, '').slice(0, 12) : 'not built';
     const parent = img.parent ? ` on ${img.parent}` : '';
     lines.push(`${colour(img.status, img.status.toUpperCase().padEnd(9))} ${style.bold(img.name)} ${style.dim(`${id}${parent}${img.tagged.length ? `  tagged ${img.tagged.join(', ')}` : ''}`)}`);
+    for (const st of report.stages.filter((s) => s.image === img.name && s.flaky)) {
+      lines.push(style.yellow(`          ${st.kind}: flaky - succeeded on attempt ${st.attempts}`));
+    }
     for (const st of report.stages.filter((s) => s.image === img.name && s.status !== 'succeeded')) {
       lines.push(`          ${st.kind}: ${colour(st.status, st.status)} - ${st.reason ?? ''}`);
       for (const l of (st.log ?? []).slice(-5)) lines.push(style.dim(`            | ${l}`));
