@@ -28,15 +28,16 @@ function program(cfg: EnvConfig, out: Output, setCode: (c: number) => void): Com
 
   p.command('run')
     .description('validate, plan, build and check every image of FILE; write report.json and junit.xml')
-    .argument('<file>', 'pipeline file, e.g. pipelines/fips.yaml')
+    .argument('[file]', 'pipeline file, e.g. pipelines/fips.yaml')
+    .option('--resume <runId>', 'follow and finish a run already in Redis (REDIS_URL), e.g. after the controller died')
     .addOption(varOption())
     .addOption(rootOption())
     .option('-w, --workers <n>', 'in-process workers (0: only remote workers on REDIS_URL)', '2')
     .option('--report-dir <dir>', 'where to write the report (default .fipsyard/runs/<runId>/)')
     .option('-v, --verbose', 'show build output', false)
-    .action(async (file: string, o: { var: string[]; workers: string; reportDir?: string; verbose: boolean; root?: string }) => {
+    .action(async (file: string | undefined, o: { var: string[]; workers: string; reportDir?: string; verbose: boolean; root?: string; resume?: string }) => {
       const workers = parseCount(o.workers, '--workers');
-      const opts = { file, vars: parseVars(o.var), workers, verbose: o.verbose, ...(o.reportDir ? { reportDir: o.reportDir } : {}), ...(o.root ? { root: o.root } : {}) };
+      const opts = { vars: parseVars(o.var), workers, verbose: o.verbose, ...(file ? { file } : {}), ...(o.resume ? { resume: o.resume } : {}), ...(o.reportDir ? { reportDir: o.reportDir } : {}), ...(o.root ? { root: o.root } : {}) };
       setCode(await runCommand(opts, cfg, out, log));
     });
 

@@ -122,6 +122,42 @@ describe('a worker killed mid-stage', () => {
   });
 });
 
+describe('a controller killed mid-run', () => {
+  it('run --resume RUN_ID follows the run to its end from Redis and writes the report, redoing nothing', async () => {
+    const redis = await startEmbeddedRedis();
+    const env = { REDIS_URL: redis.url, FIPSYARD_STALL_MS: '3000' };
+    const procs: Proc[] = [];
+    try {
+      const w = start(['worker', '--name', 'steady'], env);
+      procs.push(w);
+      await until('the worker', () => w.out().includes('ready'), 60_000);
+      const dir = slowPipeline(6);
+      const controller = start(['run', path.join(dir, 'p.yaml'), '--workers', '0'], env);
+      procs.push(controller);
+      await until('the check stage', () => /> test\s+slow/.test(controller.out()), 120_000);
+      const runId = /run (r[0-9a-f-]+):/.exec(controller.out())![1]!;
+      process.kill(-controller.child.pid!, 'SIGKILL');
+      await controller.exited;
+      const resumed = await fipsyard(['run', '--resume', runId, '--workers', '0', '--report-dir', path.join(dir, 'out')], env, 120_000);
+      expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+      expect(resumed.stdout).toContain(`resuming run ${runId}`);
+      const report = JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')) as RunReport;
+      expect(report.runId).toBe(runId);
+      expect(report.status).toBe('passed');
+      for (const s of report.stages) expect(s, s.id).toMatchObject({ status: 'succeeded', attempts: 1, worker: 'steady' });
+    } finally {
+      for (const p of procs) {
+        try {
+          process.kill(-p.child.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await redis.stop();
+    }
+  });
+});
+
 describe('fipsyard gc', () => {
   it('removes containers left by runs that are not running, and says what it removed', async () => {
     const c = await docker.createContainer({ Image: 'debian:trixie-slim', Cmd: ['true'], Labels: { 'dev.fipsyard.managed': 'true', 'dev.fipsyard.run': 'r-gc-test-leftover' } });

@@ -9,10 +9,13 @@ import { openRedis, startLocalWorkers, type LocalWorkers } from '../session.js';
 import type { Output } from '../output.js';
 import { TOOL_VERSION } from '../version.js';
 import { finishReport, prepareReportDir } from '../write-report.js';
-import { UsageError } from '@fipsyard/core';
+import { UsageError, type PipelineSpec, type Plan } from '@fipsyard/core';
 
 export interface RunOptions {
-  file: string;
+  /** The pipeline file; absent when resuming. */
+  file?: string;
+  /** Follow (and finish) a run already in Redis instead of starting one. */
+  resume?: string;
   vars: Record<string, string>;
   workers: number;
   reportDir?: string;
@@ -26,10 +29,17 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
   if (opts.workers === 0 && !cfg.redisUrl) {
     throw new UsageError('--workers 0 needs REDIS_URL: without it fipsyard starts a private Redis that no other worker can reach', { hint: 'set REDIS_URL to the Redis your workers use, or give --workers 1 or more' });
   }
+  if (opts.resume !== undefined && !cfg.redisUrl) {
+    throw new UsageError('--resume reads the run from Redis: set REDIS_URL to the Redis the run used', { hint: 'runs of a private Redis end with their process; their report is in .fipsyard/runs/' });
+  }
+  if ((opts.file === undefined) === (opts.resume === undefined)) throw new UsageError('give a pipeline file, or --resume RUN_ID (not both)');
   const reportDir = prepareReportDir(opts.reportDir);
-  const { spec, warnings } = await loadOrThrow(opts.file, cfg.env, opts.vars, opts.root);
-  for (const w of warnings) out.err(formatDiagnostic(w));
-  const plan = planStages(spec.images);
+  let submission: { spec: PipelineSpec; plan: Plan } | undefined;
+  if (opts.file !== undefined) {
+    const { spec, warnings } = await loadOrThrow(opts.file, cfg.env, opts.vars, opts.root);
+    for (const w of warnings) out.err(formatDiagnostic(w));
+    submission = { spec, plan: planStages(spec.images) };
+  }
   const runtime = new DockerRuntime(cfg.dockerHost ? { host: cfg.dockerHost } : {});
   // Local workers need the engine; a controller feeding remote workers does not.
   let host: Record<string, unknown> = {};
@@ -38,7 +48,7 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
 
   const session = await openRedis(cfg.redisUrl, log);
   let workers: LocalWorkers | undefined;
-  const runId = newRunId();
+  const runId = opts.resume ?? newRunId();
   const cancel = new AbortController();
   let interrupted = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -56,7 +66,13 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
     if (opts.workers > 0) workers = await startLocalWorkers(opts.workers, session, runtime, log, cfg.stallMs);
     const observers: RunObserver[] = [progressObserver({ style: out.style, write: (l) => out.line(l), verbose: opts.verbose })];
     const deps = { store: session.store, queue: session.queue, blocking: session.blocking, observer: fanOut(observers) };
-    await submitRun(deps, { runId, pipeline: spec, plan, host });
+    if (submission) {
+      await submitRun(deps, { runId, pipeline: submission.spec, plan: submission.plan, host });
+    } else {
+      const run = await session.store.getRun(runId);
+      if (!run) throw new UsageError(`no run ${runId} in this Redis`, { hint: 'fipsyard status shows recent runs; finished runs expire after 7 days' });
+      out.line(`${out.style.bold('fipsyard')} resuming run ${runId} (${run.status}): finished stages are not run again`);
+    }
     const status = await followRun(deps, runId, { signal: cancel.signal });
     if (status === undefined) {
       const running = await cancelRun(deps, runId, 'cancelled by user');
