@@ -158,6 +158,83 @@ describe('a controller killed mid-run', () => {
   });
 });
 
+/** A redis-server with append-only persistence, restartable on the same port and directory. */
+async function persistentRedis(): Promise<{ url: string; start(): Promise<void>; stop(): Promise<void> }> {
+  const { createServer } = await import('node:net');
+  const port = await new Promise<number>((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'fy-redis-aof-'));
+  let child: ChildProcess | undefined;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      let out = '';
+      child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+      await until('redis to accept connections', () => /Ready to accept connections/.test(out), 10_000);
+    },
+    async stop() {
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM'); // redis writes its append-only file and exits
+      await exited;
+    },
+  };
+}
+
+describe('Redis restarted mid-run (persistence on)', () => {
+  it('the controller and workers reconnect and the run completes', async () => {
+    const redis = await persistentRedis();
+    await redis.start();
+    const dir = slowPipeline(8);
+    const run = start(['run', path.join(dir, 'p.yaml'), '--workers', '1', '--report-dir', path.join(dir, 'out')], { REDIS_URL: redis.url, FIPSYARD_STALL_MS: '3000' });
+    try {
+      await until('the check stage', () => /> test\s+slow/.test(run.out()), 120_000);
+      await redis.stop();
+      await new Promise((r) => setTimeout(r, 2000));
+      await redis.start();
+      expect(await run.exited, run.out()).toBe(0);
+      const report = JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')) as RunReport;
+      expect(report.status).toBe('passed');
+      expect(await containersOf(report.runId)).toBe(0);
+    } finally {
+      try {
+        process.kill(-run.child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await redis.stop();
+    }
+  });
+});
+
+describe('Redis gone for good mid-run', () => {
+  it('ends with exit 3 naming Redis, in bounded time', async () => {
+    const redis = await persistentRedis();
+    await redis.start();
+    const dir = slowPipeline(30);
+    const run = start(['run', path.join(dir, 'p.yaml'), '--workers', '1'], { REDIS_URL: redis.url });
+    try {
+      await until('the check stage', () => /> test\s+slow/.test(run.out()), 120_000);
+      await redis.stop();
+      const t0 = Date.now();
+      expect(await run.exited, run.out()).toBe(3);
+      expect(Date.now() - t0).toBeLessThan(60_000);
+      expect(run.out()).toMatch(/lost the connection to Redis/);
+    } finally {
+      try {
+        process.kill(-run.child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+});
+
 describe('fipsyard gc', () => {
   it('removes containers left by runs that are not running, and says what it removed', async () => {
     const c = await docker.createContainer({ Image: 'debian:trixie-slim', Cmd: ['true'], Labels: { 'dev.fipsyard.managed': 'true', 'dev.fipsyard.run': 'r-gc-test-leftover' } });
