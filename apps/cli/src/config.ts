@@ -1,9 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { UsageError } from '@fipsyard/core';
+
+/** Options for connectRedis from the environment. */
+export function redisOptions(cfg: EnvConfig): { tlsCa?: string } {
+  return cfg.redisCa === undefined ? {} : { tlsCa: cfg.redisCa };
+}
 
 /** Everything the CLI takes from the environment, read in one place. */
 export interface EnvConfig {
   /** Redis to use; unset: start a private redis-server. */
   redisUrl?: string;
+  /** CA certificate(s) for `rediss://` (FIPSYARD_REDIS_CA_FILE). */
+  redisCa?: string;
   /** Docker Engine address (DOCKER_HOST); unset: /var/run/docker.sock. */
   dockerHost?: string;
   /** Log level for the structured logger. */
@@ -35,6 +43,13 @@ export function readEnvConfig(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): Env
     env: { ...env },
   };
   if (env['REDIS_URL']) cfg.redisUrl = checkUrl('REDIS_URL', env['REDIS_URL'], ['redis:', 'rediss:'], 'redis://[:password@]host:port[/db], or rediss:// for TLS');
+  if (env['FIPSYARD_REDIS_CA_FILE']) {
+    try {
+      cfg.redisCa = readFileSync(env['FIPSYARD_REDIS_CA_FILE'], 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read FIPSYARD_REDIS_CA_FILE=${env['FIPSYARD_REDIS_CA_FILE']}: ${err instanceof Error ? err.message : String(err)}`, { hint: 'point it at the PEM file of the CA that signed the Redis server certificate' });
+    }
+  }
   if (env['DOCKER_HOST']) {
     const h = env['DOCKER_HOST'];
     cfg.dockerHost = h.startsWith('/') ? h : checkUrl('DOCKER_HOST', h, ['unix:', 'tcp:', 'http:', 'https:'], 'unix:///var/run/docker.sock or tcp://host:2375');

@@ -7,6 +7,8 @@ import { hostname } from 'node:os';
 /** Redis connections of one CLI process, and what must be stopped at the end. */
 export interface RedisSession {
   url: string;
+  /** Connection options (TLS CA) every further connection needs too. */
+  connect: { tlsCa?: string };
   embedded?: EmbeddedRedis;
   /** Fails fast when Redis is down: the controller's connection. */
   command: Redis;
@@ -17,7 +19,7 @@ export interface RedisSession {
   close(): Promise<void>;
 }
 
-export async function openRedis(url: string | undefined, log: Logger): Promise<RedisSession> {
+export async function openRedis(url: string | undefined, log: Logger, connect: { tlsCa?: string } = {}): Promise<RedisSession> {
   let embedded: EmbeddedRedis | undefined;
   if (!url) {
     embedded = await startEmbeddedRedis();
@@ -25,12 +27,13 @@ export async function openRedis(url: string | undefined, log: Logger): Promise<R
   }
   const target = url ?? embedded!.url;
   try {
-    const command = await connectRedis({ url: target, role: 'command' });
-    const blocking = await connectRedis({ url: target, role: 'worker' });
+    const command = await connectRedis({ url: target, role: 'command', ...connect });
+    const blocking = await connectRedis({ url: target, role: 'worker', ...connect });
     const store = new RunStore(command);
     const queue = new StageQueue(command);
     const session: RedisSession = {
       url: target,
+      connect,
       command,
       blocking,
       store,
@@ -64,7 +67,7 @@ export async function startLocalWorkers(count: number, session: RedisSession, ru
   const connections: Redis[] = [];
   for (let i = 1; i <= count; i++) {
     const name = `${hostname()}-${process.pid}-w${i}`;
-    const connection = await connectRedis({ url: session.url, role: 'worker' });
+    const connection = await connectRedis({ url: session.url, role: 'worker', ...session.connect });
     connections.push(connection);
     const executor = new StageExecutor({
       store: session.store,

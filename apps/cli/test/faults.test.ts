@@ -235,6 +235,45 @@ describe('Redis gone for good mid-run', () => {
   });
 });
 
+describe('Redis with a password and TLS', () => {
+  it('runs a pipeline over rediss:// with a private CA, and names a wrong password or an untrusted certificate', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = mkdtempSync(path.join(tmpdir(), 'fy-tls-'));
+    const sh = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+    sh(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=fipsyard-test-ca', '-days', '1']);
+    sh(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1']);
+    writeFileSync(path.join(dir, 'ext'), 'subjectAltName=IP:127.0.0.1\n');
+    sh(['x509', '-req', '-in', 'srv.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.crt', '-days', '1', '-extfile', 'ext']);
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const a = srv.address();
+        srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+      });
+    });
+    const redis = spawn('redis-server', ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--tls-cert-file', 'srv.crt', '--tls-key-file', 'srv.key', '--tls-ca-cert-file', 'ca.crt', '--tls-auth-clients', 'no', '--requirepass', 's3cret-pw', '--save', '', '--dir', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let log = '';
+    redis.stdout!.on('data', (b: Buffer) => (log += b.toString()));
+    try {
+      await until('TLS redis', () => /Ready to accept connections/.test(log), 10_000);
+      const url = `rediss://:s3cret-pw@127.0.0.1:${port}`;
+      const ca = path.join(dir, 'ca.crt');
+      const work = slowPipeline(1);
+      const r = await fipsyard(['run', path.join(work, 'p.yaml'), '--workers', '1', '--report-dir', path.join(work, 'out')], { REDIS_URL: url, FIPSYARD_REDIS_CA_FILE: ca }, 300_000);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain('s3cret-pw');
+      const wrong = await fipsyard(['status', 'r-x'], { REDIS_URL: url.replace('s3cret-pw', 'nope'), FIPSYARD_REDIS_CA_FILE: ca }, 30_000);
+      expect(wrong.code).toBe(3);
+      expect(wrong.stderr).toMatch(/refused the credentials/);
+      const untrusted = await fipsyard(['status', 'r-x'], { REDIS_URL: url }, 30_000);
+      expect(untrusted.code).toBe(3);
+      expect(untrusted.stderr).toMatch(/FIPSYARD_REDIS_CA_FILE/);
+    } finally {
+      redis.kill('SIGKILL');
+    }
+  });
+});
+
 describe('fipsyard gc', () => {
   it('removes containers left by runs that are not running, and says what it removed', async () => {
     const c = await docker.createContainer({ Image: 'debian:trixie-slim', Cmd: ['true'], Labels: { 'dev.fipsyard.managed': 'true', 'dev.fipsyard.run': 'r-gc-test-leftover' } });

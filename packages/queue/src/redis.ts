@@ -13,6 +13,8 @@ export interface RedisConnectOptions {
    * `worker`: wait and reconnect forever, as BullMQ workers need (`maxRetriesPerRequest: null`).
    */
   role: 'command' | 'worker';
+  /** PEM certificate(s) trusted for `rediss://` (a private CA). Default: the system's CAs. */
+  tlsCa?: string;
 }
 
 /** Connects and pings; an unreachable Redis is an InfrastructureError within the timeout. */
@@ -26,6 +28,7 @@ export async function connectRedis(options: RedisConnectOptions): Promise<Redis>
     // Keep trying while running; the first connection is bounded by the ping below.
     retryStrategy: (times) => Math.min(times * 200, 2000),
   };
+  if (options.tlsCa !== undefined) common.tls = { ca: options.tlsCa };
   const redis = new Redis(options.url, common);
   let lastError: Error | undefined;
   redis.on('error', (err: Error) => {
@@ -38,10 +41,13 @@ export async function connectRedis(options: RedisConnectOptions): Promise<Redis>
     redis.disconnect();
     const why = describeError(lastError && /closed/i.test(describeError(err)) ? lastError : err);
     const auth = /WRONGPASS|NOAUTH|invalid password|AUTH/i.test(why);
+    const cert = /certificate|self.signed|CERT_|unable to verify/i.test(why);
     throw new InfrastructureError('redis', `${auth ? 'Redis refused the credentials' : 'Redis unreachable'} at ${redactUrl(options.url)}: ${why}`, {
       hint: auth
         ? 'check the user and password in REDIS_URL (redis://user:password@host:port)'
-        : 'start one (`redis-server --daemonize yes`), fix REDIS_URL, or unset REDIS_URL to let fipsyard start its own',
+        : cert
+          ? 'the server certificate is not trusted: set FIPSYARD_REDIS_CA_FILE to the PEM file of the CA that signed it'
+          : 'start one (`redis-server --daemonize yes`), fix REDIS_URL, or unset REDIS_URL to let fipsyard start its own',
       cause: err,
     });
   }

@@ -2,7 +2,7 @@ import { LABELS, type Logger } from '../deps.js';
 import { connectRedis, RunStore } from '@fipsyard/queue';
 import type { DockerRuntime } from '@fipsyard/runtime';
 import { DockerRuntime as Runtime } from '@fipsyard/runtime';
-import type { EnvConfig } from '../config.js';
+import { redisOptions, type EnvConfig } from '../config.js';
 import type { Output } from '../output.js';
 
 /**
@@ -26,7 +26,7 @@ export async function gcCommand(opts: { images: boolean; run?: string }, cfg: En
   await runtime.info();
   let isRunning = async (_runId: string) => false;
   const only = opts.run;
-  const redis = cfg.redisUrl ? await connectRedis({ url: cfg.redisUrl, role: 'command' }) : undefined;
+  const redis = cfg.redisUrl ? await connectRedis({ url: cfg.redisUrl, role: 'command', ...redisOptions(cfg) }) : undefined;
   try {
     if (redis) {
       const store = new RunStore(redis);

@@ -2,7 +2,7 @@ import { CancelledError, ExitCode, formatDiagnostic, LABELS, type Logger } from 
 import { cancelRun, fanOut, followRun, hostFacts, newRunId, snapshotRun, submitRun, type RunObserver } from '@fipsyard/engine';
 import { planStages } from '@fipsyard/pipeline';
 import { DockerRuntime } from '@fipsyard/runtime';
-import type { EnvConfig } from '../config.js';
+import { redisOptions, type EnvConfig } from '../config.js';
 import { loadOrThrow } from '../load.js';
 import { progressObserver } from '../progress.js';
 import { openRedis, startLocalWorkers, type LocalWorkers } from '../session.js';
@@ -46,7 +46,7 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
   if (opts.workers > 0) host = await hostFacts(runtime);
   else host = await hostFacts(runtime).catch(() => ({ note: 'Docker Engine not reachable from the controller; see each stage worker' }));
 
-  const session = await openRedis(cfg.redisUrl, log);
+  const session = await openRedis(cfg.redisUrl, log, redisOptions(cfg));
   let workers: LocalWorkers | undefined;
   const runId = opts.resume ?? newRunId();
   const cancel = new AbortController();

@@ -1,12 +1,12 @@
 import { UsageError } from '@fipsyard/core';
 import { connectRedis, RunStore } from '@fipsyard/queue';
-import type { EnvConfig } from '../config.js';
+import { redisOptions, type EnvConfig } from '../config.js';
 import type { Output } from '../output.js';
 
 /** `fipsyard status RUN_ID`: where a run stands, from its state in Redis. */
 export async function statusCommand(runId: string, cfg: EnvConfig, out: Output): Promise<number> {
   if (!cfg.redisUrl) throw new UsageError('status reads a run from Redis: set REDIS_URL to the Redis the run used', { hint: 'runs of the embedded Redis end with their process; their report is in .fipsyard/runs/' });
-  const redis = await connectRedis({ url: cfg.redisUrl, role: 'command' });
+  const redis = await connectRedis({ url: cfg.redisUrl, role: 'command', ...redisOptions(cfg) });
   try {
     const store = new RunStore(redis);
     const run = await store.getRun(runId);

@@ -3,7 +3,7 @@ import { UsageError, type Logger } from '@fipsyard/core';
 import { defaultPlugins, defaultSuites, StageExecutor } from '@fipsyard/engine';
 import { connectRedis, RunStore, StageQueue, StageWorkers, redactUrl } from '@fipsyard/queue';
 import { DockerRuntime } from '@fipsyard/runtime';
-import type { EnvConfig } from '../config.js';
+import { redisOptions, type EnvConfig } from '../config.js';
 import type { Output } from '../output.js';
 import { sweepLeftovers } from './gc.js';
 
@@ -17,8 +17,8 @@ export async function workerCommand(opts: WorkerOptions, cfg: EnvConfig, out: Ou
   if (!cfg.redisUrl) throw new UsageError('a standalone worker needs REDIS_URL', { hint: 'e.g. REDIS_URL=redis://127.0.0.1:6379 fipsyard worker' });
   const runtime = new DockerRuntime(cfg.dockerHost ? { host: cfg.dockerHost } : {});
   const engine = await runtime.info();
-  const command = await connectRedis({ url: cfg.redisUrl, role: 'worker' });
-  const connection = await connectRedis({ url: cfg.redisUrl, role: 'worker' });
+  const command = await connectRedis({ url: cfg.redisUrl, role: 'worker', ...redisOptions(cfg) });
+  const connection = await connectRedis({ url: cfg.redisUrl, role: 'worker', ...redisOptions(cfg) });
   const name = opts.name ?? `${hostname()}-${process.pid}`;
   const store = new RunStore(command);
   const queue = new StageQueue(command);
