@@ -36,6 +36,8 @@ export interface ImageSpec {
   checks: CheckSpec[];
   /** Accepted failures or skips of named checks, each with a reason and an expiry date. */
   waivers: WaiverSpec[];
+  /** User the check container runs as (`uid[:gid]` or a name); default the image's own USER. */
+  checkUser?: string;
   /** Stage time limits in milliseconds; unset: the worker's defaults (build 60 min, test 30 min). */
   timeouts?: { buildMs?: number; testMs?: number };
   /** Where the image is declared, for messages. */

@@ -222,6 +222,7 @@ function normalizeImage(dir: string, name: string, img: RawImage, source: Source
     line: at().line,
   };
   if (img.parent !== undefined) spec.parent = img.parent;
+  if (img.checkUser !== undefined) spec.checkUser = img.checkUser;
   if (img.timeouts) {
     spec.timeouts = {};
     if (img.timeouts.build !== undefined) spec.timeouts.buildMs = Math.round(img.timeouts.build * 1000);

@@ -106,6 +106,7 @@ export const imageSchema = z
     labels: z.record(z.string().min(1), scalar).optional().describe('Image labels.'),
     checks: z.array(checkSchema).optional().describe('Checks run inside a container of the built image; a derived image runs its parent\'s too.'),
     waivers: z.array(waiverSchema).optional().describe('Accepted failures or skips, each with a reason and an expiry date.'),
+    checkUser: z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/, 'write a user as name, uid or uid:gid').optional().describe("User the check container runs as, e.g. 65534:65534. Default: the image's USER."),
     timeouts: z
       .strictObject({
         build: z.number().positive().max(24 * 3600).optional().describe('Seconds before the build is stopped and fails. Default 3600.'),

@@ -201,7 +201,8 @@ export class DockerRuntime implements ContainerRuntime {
     await this.remove(first.id);
     if (!this.idleHelper) throw new Error(`cannot keep a container of ${req.image} running (${why}) and no idle helper (/bin/busybox) is installed`);
     // No usable `sleep` in the image (FROM scratch, distroless): idle with a static helper copied in.
-    const second = await this.createIdle(req, [HELPER_PATH], ['sleep', '2147483647'], signal);
+    // The helper is copied in before start, which a read-only root refuses.
+    const second = await this.createIdle(req, [HELPER_PATH], ['sleep', '2147483647'], signal, false);
     try {
       const tar = await singleFileTar(HELPER_PATH.slice(1), readFileSync(this.idleHelper), 0o755, true);
       await second.putArchive(tar, { path: '/' });
@@ -222,7 +223,7 @@ export class DockerRuntime implements ContainerRuntime {
     return false;
   }
 
-  private async createIdle(req: IdleContainerRequest, entrypoint: string[], cmd: string[], signal?: AbortSignal): Promise<Docker.Container> {
+  private async createIdle(req: IdleContainerRequest, entrypoint: string[], cmd: string[], signal?: AbortSignal, readOnly = true): Promise<Docker.Container> {
     try {
       return await this.docker.createContainer({
         Image: req.image,
@@ -244,6 +245,9 @@ export class DockerRuntime implements ContainerRuntime {
           SecurityOpt: ['no-new-privileges'],
           Memory: req.memoryBytes ?? 512 * 1024 * 1024,
           PidsLimit: req.pidsLimit ?? 256,
+          // Checks look, they do not change the image: a read-only root, scratch space in /tmp only.
+          ReadonlyRootfs: readOnly,
+          Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=64m', '/run': 'rw,nosuid,nodev,size=8m' },
           // docker-init as PID 1: signals are handled and stop is immediate.
           Init: true,
           AutoRemove: false,

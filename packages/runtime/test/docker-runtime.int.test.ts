@@ -92,6 +92,9 @@ describe('DockerRuntime against a real engine', () => {
       expect(inspect.HostConfig.NetworkMode).toBe('none');
       expect(inspect.HostConfig.CapDrop).toEqual(['ALL']);
       expect(inspect.HostConfig.SecurityOpt).toContain('no-new-privileges');
+      expect(inspect.HostConfig.ReadonlyRootfs).toBe(true);
+      expect((await runtime.exec(c.id, { argv: ['touch', '/etc/fipsyard-probe'] })).exitCode).not.toBe(0);
+      expect((await runtime.exec(c.id, { argv: ['touch', '/tmp/fipsyard-probe'] })).exitCode).toBe(0);
       expect(inspect.State.Running).toBe(true);
       expect(await runtime.exec(c.id, { argv: ['sh', '-c', 'echo out; echo err >&2; exit 3'] })).toMatchObject({ exitCode: 3, stdout: 'out\n', stderr: 'err\n' });
       expect([126, 127]).toContain((await runtime.exec(c.id, { argv: ['no-such-binary'] })).exitCode);
@@ -106,6 +109,15 @@ describe('DockerRuntime against a real engine', () => {
       await runtime.remove(c.id);
     }
     expect(await containersOfTest()).toBe(0);
+  });
+
+  it('runs the check container as the requested user', async () => {
+    const c = await runtime.startIdle({ image: 'debian:trixie-slim', labels, user: '65534:65534' });
+    try {
+      expect((await runtime.exec(c.id, { argv: ['id', '-u'] })).stdout.trim()).toBe('65534');
+    } finally {
+      await runtime.remove(c.id);
+    }
   });
 
   it('keeps a container idle whatever the image entrypoint does', async () => {

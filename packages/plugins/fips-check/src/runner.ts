@@ -65,7 +65,17 @@ function probeFor(ctx: StageContext, container: () => ContainerHandle | undefine
     },
     stat: (p) => ctx.runtime.statPath(id(), p),
     readFile: (p, max) => ctx.runtime.readFile(id(), p, max),
-    writeFile: (p, content, mode) => ctx.runtime.writeFile(id(), p, content, mode),
+    writeFile: async (p, content, mode) => {
+      try {
+        await ctx.runtime.writeFile(id(), p, content, mode);
+      } catch (err) {
+        // The archive API cannot write into a tmpfs of a read-only container: write from inside.
+        // The content travels as an argument, never through the shell's parsing.
+        const text = Buffer.isBuffer(content) ? content.toString('utf8') : content;
+        const r = await ctx.runtime.exec(id(), { argv: ['/bin/sh', '-c', 'printf "%s" "$1" > "$2"', 'sh', text, p], timeoutMs: 10_000 }, ctx.signal);
+        if (r.exitCode !== 0) throw new Error(`cannot write ${p}: ${describeError(err)}; from inside: exit code ${r.exitCode} ${r.stderr.trim()}`);
+      }
+    },
     which: (name) => {
       let found = whichCache.get(name);
       if (!found) {
@@ -97,7 +107,7 @@ export async function runChecks(ctx: StageContext): Promise<StageOutcome> {
   let container: ContainerHandle | undefined;
   let timedOut = false;
   const start = async () => {
-    container = await ctx.runtime.startIdle({ image: imageId, labels: { ...ctx.labels } }, ctx.signal);
+    container = await ctx.runtime.startIdle({ image: imageId, labels: { ...ctx.labels }, ...(ctx.image.checkUser ? { user: ctx.image.checkUser } : {}) }, ctx.signal);
     ctx.logger.debug('check container started', { containerId: container.id, idle: container.idle });
   };
   const probe = probeFor(ctx, () => container, image, engine, () => (timedOut = true));
