@@ -22,7 +22,7 @@ export interface StageExecutorDeps {
   workerName?: string;
   /** Stage time limits when the image sets none. Default build 60 min, test 30 min. */
   defaultTimeouts?: { buildMs: number; testMs: number };
-  /** Attempts for a stage failing from the environment (Docker, registry). Default 3. */
+  /** Attempts for a stage failing from the environment (Docker, registry). Default 4 (backoff 1, 2, 4 s). */
   infrastructureAttempts?: number;
 }
 
@@ -41,7 +41,7 @@ export class StageExecutor {
 
   constructor(private readonly deps: StageExecutorDeps) {
     this.workerName = deps.workerName ?? `${hostname()}-${process.pid}`;
-    this.infraAttempts = deps.infrastructureAttempts ?? 3;
+    this.infraAttempts = deps.infrastructureAttempts ?? 4;
     this.suites = new Map(deps.suites.map((s) => [s.name, s]));
   }
 

@@ -35,10 +35,10 @@ describe('retries', () => {
     expect(report.stages.find((s) => s.id === 'test-base')?.flaky).toBeUndefined();
   });
 
-  it('gives up after three attempts when the environment keeps failing', async () => {
+  it('gives up after four attempts when the environment keeps failing', async () => {
     const { status, report } = await run({ build: { base: 'throw-infrastructure' } });
     expect(status).toBe('failed');
-    expect(report.stages.find((s) => s.id === 'build-base')).toMatchObject({ status: 'failed', attempts: 3, infrastructure: true });
+    expect(report.stages.find((s) => s.id === 'build-base')).toMatchObject({ status: 'failed', attempts: 4, infrastructure: true });
   });
 
   it('never retries a check that failed', async () => {
