@@ -70,7 +70,12 @@ export function packContext(entries: readonly ContextEntry[]): Readable {
           const entry = tar.entry({ name: e.rel, type: 'file', mode: e.mode, size: e.size, mtime }, (err) => (err ? reject(err) : resolve()));
           const src = createReadStream(e.abs);
           src.on('error', reject);
-          src.pipe(entry);
+          // The archive is destroyed when the engine connection breaks mid-upload.
+          entry.on('error', (err: unknown) => {
+            src.destroy();
+            reject(err instanceof Error ? err : new Error(String(err)));
+          });
+          src.pipe(entry as unknown as NodeJS.WritableStream);
         });
       }
     }

@@ -100,6 +100,9 @@ export class DockerRuntime implements ContainerRuntime {
       req.onLog?.(safe);
     };
     const tar = packContext(listContext(req.context, req.dockerfile));
+    // When the engine goes away mid-upload the pipe breaks; the request reports that, and an
+    // unhandled 'error' on the tar stream would otherwise end the whole process.
+    tar.on('error', () => undefined);
     let response: Readable;
     try {
       response = (await this.docker.buildImage(tar, {
