@@ -40,6 +40,10 @@ export function toJUnit(report: RunReport): string {
     const skipped = cases.filter((c) => c.includes('<skipped')).length;
     return `  <testsuite name="${esc(img.name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" timestamp="${esc(report.startedAt)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
+  if (report.status === 'cancelled') {
+    // A cancelled run proves nothing: CI must not read it as green.
+    suites.push(`  <testsuite name="run" tests="1" failures="0" errors="1" skipped="0" timestamp="${esc(report.startedAt)}">\n    <testcase classname="fipsyard" name="run ${esc(report.runId)}"><error message="run cancelled" type="cancelled"/></testcase>\n  </testsuite>`);
+  }
   const total = (attr: string) => suites.reduce((n, s) => n + Number(new RegExp(`${attr}="(\\d+)"`).exec(s)?.[1] ?? 0), 0);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="fipsyard ${esc(report.pipelineName)}" tests="${total('tests')}" failures="${total('failures')}" errors="0" skipped="${total('skipped')}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="fipsyard ${esc(report.pipelineName)}" tests="${total('tests')}" failures="${total('failures')}" errors="${total('errors')}" skipped="${total('skipped')}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

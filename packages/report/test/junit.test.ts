@@ -187,3 +187,14 @@ describe('the XML check used by these tests', () => {
     expect(xmlProblem('<?xml version="1.0"?>\n<a x="1">t &amp; <b/></a>\n')).toBeUndefined();
   });
 });
+
+describe('toJUnit of a cancelled run', () => {
+  it('carries an error, so CI does not read a cancelled run as green', async () => {
+    const { buildReport: build, toJUnit: junit } = await import('../src/index.js');
+    const { snapshot: snap, image: img } = await import('./snapshot.js');
+    const report = build(snap([img('base')], [], { status: 'cancelled' }));
+    const xml = junit(report);
+    expect(xml).toMatch(/<testsuites [^>]*errors="1"/);
+    expect(xml).toContain('<error message="run cancelled" type="cancelled"/>');
+  });
+});
