@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Docker from 'dockerode';
@@ -45,6 +46,27 @@ async function until(what: string, cond: () => boolean, ms: number): Promise<voi
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Kills each process group; one already gone is fine. */
+function killAll(procs: Proc[]): void {
+  for (const p of procs) {
+    try {
+      process.kill(-p.child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** A TCP port free on loopback right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
 }
 
 const containersOf = async (runId: string) => (await docker.listContainers({ all: true, filters: { label: [`dev.fipsyard.run=${runId}`] } })).length;
@@ -110,13 +132,7 @@ describe('a worker killed mid-stage', () => {
       expect(st.stdout).toMatch(/succeeded\s+test-slow\s+on rescuer, attempt 2/);
       expect((await fipsyard(['status', 'r-no-such-run'], env)).code).toBe(2);
     } finally {
-      for (const p of procs) {
-        try {
-          process.kill(-p.child.pid!, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      killAll(procs);
       await redis.stop();
     }
   });
@@ -146,13 +162,7 @@ describe('a controller killed mid-run', () => {
       expect(report.status).toBe('passed');
       for (const s of report.stages) expect(s, s.id).toMatchObject({ status: 'succeeded', attempts: 1, worker: 'steady' });
     } finally {
-      for (const p of procs) {
-        try {
-          process.kill(-p.child.pid!, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      killAll(procs);
       await redis.stop();
     }
   });
@@ -160,13 +170,7 @@ describe('a controller killed mid-run', () => {
 
 /** A redis-server with append-only persistence, restartable on the same port and directory. */
 async function persistentRedis(): Promise<{ url: string; start(): Promise<void>; stop(): Promise<void> }> {
-  const { createServer } = await import('node:net');
-  const port = await new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
+  const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'fy-redis-aof-'));
   let child: ChildProcess | undefined;
   return {
@@ -202,11 +206,7 @@ describe('Redis restarted mid-run (persistence on)', () => {
       expect(report.status).toBe('passed');
       expect(await containersOf(report.runId)).toBe(0);
     } finally {
-      try {
-        process.kill(-run.child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      killAll([run]);
       await redis.stop();
     }
   });
@@ -226,11 +226,7 @@ describe('Redis gone for good mid-run', () => {
       expect(Date.now() - t0).toBeLessThan(60_000);
       expect(run.out()).toMatch(/lost the connection to Redis/);
     } finally {
-      try {
-        process.kill(-run.child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      killAll([run]);
     }
   });
 });
@@ -244,13 +240,7 @@ describe('Redis with a password and TLS', () => {
     sh(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1']);
     writeFileSync(path.join(dir, 'ext'), 'subjectAltName=IP:127.0.0.1\n');
     sh(['x509', '-req', '-in', 'srv.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.crt', '-days', '1', '-extfile', 'ext']);
-    const { createServer } = await import('node:net');
-    const port = await new Promise<number>((resolve) => {
-      const srv = createServer().listen(0, '127.0.0.1', () => {
-        const a = srv.address();
-        srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-      });
-    });
+    const port = await freePort();
     const redis = spawn('redis-server', ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--tls-cert-file', 'srv.crt', '--tls-key-file', 'srv.key', '--tls-ca-cert-file', 'ca.crt', '--tls-auth-clients', 'no', '--requirepass', 's3cret-pw', '--save', '', '--dir', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let log = '';
     redis.stdout!.on('data', (b: Buffer) => (log += b.toString()));
