@@ -15,6 +15,7 @@ export type { Diagnostic, SourceLocation, Service, FipsyardErrorOptions } from '
 export type {
   PipelineSpec,
   ImageSpec,
+  MatrixOrigin,
   CheckSpec,
   SuiteCheckSpec,
   CommandCheckSpec,
@@ -29,6 +30,8 @@ export type {
   PatternSpec,
 } from './spec.js';
 export { stageId } from './plan.js';
+export { stageRequirements, sortRequirements, requirementsKey, satisfies, formatLabels, unschedulableReason, labelProblem, LABEL_NAME, LABEL_VALUE } from './requirements.js';
+export type { Requirements } from './requirements.js';
 export type { Plan, Stage, StageKind } from './plan.js';
 export { checkFails } from './results.js';
 export type {
@@ -40,6 +43,8 @@ export type {
   TestOutput,
   StageOutput,
   StageOutcome,
+  CacheHit,
 } from './results.js';
+export { canonicalJson, contentKey } from './hash.js';
 export { silentLogger } from './logger.js';
 export type { Logger, LogContext, LogLevel } from './logger.js';

@@ -38,10 +38,22 @@ export interface ImageSpec {
   waivers: WaiverSpec[];
   /** User the check container runs as (`uid[:gid]` or a name); default the image's own USER. */
   checkUser?: string;
+  /** Worker labels its build and test stages need (`{ "fips-host": "true" }`); not inherited. */
+  requires?: Record<string, string>;
   /** Stage time limits in milliseconds; unset: the worker's defaults (build 60 min, test 30 min). */
   timeouts?: { buildMs?: number; testMs?: number };
   /** Where the image is declared, for messages. */
   line?: number;
+  /** Set when the image is one variant of a `matrix:` declaration. */
+  matrix?: MatrixOrigin;
+}
+
+/** The declaration a matrix variant was expanded from, and its values. */
+export interface MatrixOrigin {
+  /** Key of the declaration under `images:` (not itself an image). */
+  declaredAs: string;
+  /** Axis name -> this variant's value, in the order the axes are declared. */
+  values: Record<string, string>;
 }
 
 export interface PluginRef {
@@ -68,6 +80,8 @@ export interface CheckMeta {
   /** Control ids, e.g. `NIST 800-53 SC-13`. */
   controls?: string[];
   rationale?: string;
+  /** Worker labels the image's test stage needs to run this check (added to the image's own). */
+  requires?: Record<string, string>;
 }
 
 /** A regular expression as written in the pipeline file. */

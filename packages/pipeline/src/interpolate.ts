@@ -15,7 +15,24 @@ export interface InterpolationError {
   hint: string;
 }
 
+/** A `${matrix.AXIS}` reference met while interpolating: left for the matrix expansion. */
+export interface MatrixReference {
+  axis: string;
+  /** Offset inside the string where the reference starts. */
+  offset: number;
+}
+
+export interface InterpolateOptions {
+  /**
+   * The string belongs to a matrix image and is finished later by `substituteMatrix`: keep
+   * `${matrix.AXIS}` as written and write every literal `$` (escaped, bare, or from a variable's
+   * value) as `$$`, so nothing but a real matrix reference can be taken for one. Default false.
+   */
+  template?: boolean;
+}
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MATRIX_PREFIX = 'matrix.';
 
 export function lookupVariable(name: string, sources: VariableSources): string | undefined {
   if (Object.hasOwn(sources.overrides, name)) return sources.overrides[name];
@@ -33,13 +50,23 @@ export function lookupVariable(name: string, sources: VariableSources): string |
 export function interpolate(
   input: string,
   sources: VariableSources,
-): { value: string; errors: InterpolationError[] } {
-  const errors: InterpolationError[] = [];
-  const value = expand(input, 0, sources, errors, 0);
-  return { value, errors };
+  options: InterpolateOptions = {},
+): { value: string; errors: InterpolationError[]; matrixRefs: MatrixReference[] } {
+  const state: Expansion = { sources, errors: [], matrixRefs: [], dollar: options.template ? '$$' : '$' };
+  const value = expand(input, 0, state, 0);
+  return { value, errors: state.errors, matrixRefs: state.matrixRefs };
 }
 
-function expand(input: string, base: number, sources: VariableSources, errors: InterpolationError[], depth: number): string {
+interface Expansion {
+  sources: VariableSources;
+  errors: InterpolationError[];
+  matrixRefs: MatrixReference[];
+  /** How a literal `$` is written in the output. */
+  dollar: string;
+}
+
+function expand(input: string, base: number, state: Expansion, depth: number): string {
+  const { sources, errors } = state;
   if (depth > 8) {
     errors.push({ offset: base, message: 'variable defaults nested more than 8 levels deep', hint: 'simplify the default values' });
     return input;
@@ -55,12 +82,12 @@ function expand(input: string, base: number, sources: VariableSources, errors: I
     }
     const next = input[i + 1];
     if (next === '$') {
-      out += '$';
+      out += state.dollar;
       i += 2;
       continue;
     }
     if (next !== '{') {
-      out += '$';
+      out += state.dollar;
       i += 1;
       continue;
     }
@@ -71,6 +98,12 @@ function expand(input: string, base: number, sources: VariableSources, errors: I
       break;
     }
     const body = input.slice(i + 2, end);
+    if (body.startsWith(MATRIX_PREFIX)) {
+      // Not a variable: the matrix expansion fills it in, per variant, after this pass.
+      out += matrixReference(body, base + i, state);
+      i = end + 1;
+      continue;
+    }
     const m = /^([^:\-}]*)(:?-)?([\s\S]*)$/.exec(body);
     const name = m?.[1] ?? '';
     const op = m?.[2];
@@ -81,16 +114,27 @@ function expand(input: string, base: number, sources: VariableSources, errors: I
       const found = lookupVariable(name, sources);
       const useDefault = op === ':-' ? found === undefined || found === '' : op === '-' ? found === undefined : false;
       if (useDefault) {
-        out += expand(fallback, base + i + 2 + name.length + (op?.length ?? 0), sources, errors, depth + 1);
+        out += expand(fallback, base + i + 2 + name.length + (op?.length ?? 0), state, depth + 1);
       } else if (found === undefined) {
         errors.push({ offset: base + i, message: `variable "${name}" is not defined`, hint: `define it under "variables:", set it in the environment or with --var ${name}=VALUE, or give a default: \${${name}:-value}` });
       } else {
-        out += found;
+        out += state.dollar === '$' ? found : found.replaceAll('$', '$$$$');
       }
     }
     i = end + 1;
   }
   return out;
+}
+
+/** Records `${matrix.AXIS}` and keeps it as written; the caller decides whether it is allowed there. */
+function matrixReference(body: string, offset: number, state: Expansion): string {
+  const axis = body.slice(MATRIX_PREFIX.length);
+  if (!NAME.test(axis)) {
+    state.errors.push({ offset, message: `invalid matrix reference "\${${body}}"`, hint: 'write ${matrix.AXIS} with the name of an axis under "matrix:"; matrix references take no default' });
+  } else {
+    state.matrixRefs.push({ axis, offset });
+  }
+  return `\${${body}}`;
 }
 
 function findClosingBrace(input: string, from: number): number {

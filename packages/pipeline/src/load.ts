@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isPair, isScalar, visit, type Scalar } from 'yaml';
-import type { CheckMeta, CheckSpec, CustomCheckSpec, Diagnostic, ImageSpec, OutputExpectation, PatternSpec, PipelineSpec } from '@fipsyard/core';
+import type { CheckMeta, CheckSpec, CustomCheckSpec, Diagnostic, ImageSpec, MatrixOrigin, OutputExpectation, PatternSpec, PipelineSpec } from '@fipsyard/core';
 import { MAX_FILE_BYTES, SourceDocument, type PathSegment } from './document.js';
 import { prescan } from './prescan.js';
 import { checkSync } from 'recheck';
 import { interpolate, type VariableSources } from './interpolate.js';
+import { expandMatrices } from './matrix.js';
+import { matrixScopes, misplacedMatrixRefs, type MatrixScope } from './matrix-scope.js';
 import { RULES, type FileProbe, type RuleContext } from './rules.js';
 import { pipelineSchema, type RawCheck, type RawExpect, type RawImage, type RawPipeline } from './schema.js';
 import { issuesToDiagnostics } from './zod-issues.js';
@@ -98,29 +100,57 @@ export function loadPipelineText(file: string, text: string, options: LoadOption
   } catch (err) {
     return fail({ file, line: 1, col: 1 }, `YAML: ${err instanceof Error ? err.message : String(err)}`, 'do not use aliases to build large documents');
   }
-  const parsed = pipelineSchema.safeParse(raw);
-  if (!parsed.success) {
-    errors.push(...issuesToDiagnostics(parsed.error.issues, source, raw));
-    sortByLocation(errors);
-    return { errors, warnings };
+  // Matrix images become their variants here, so the schema and the rules see plain images; every
+  // message about a variant points into its declaration.
+  const expansion = expandMatrices(raw, source);
+  errors.push(...expansion.errors);
+  warnings.push(...expansion.warnings);
+  const declared = declaredPath(expansion.origins);
+  const parsed = pipelineSchema.safeParse(expansion.raw);
+  if (!parsed.success || expansion.errors.length > 0) {
+    // A declaration dropped for its matrix is no missing image: "declare at least one image" would mislead.
+    const issues = parsed.success ? [] : parsed.error.issues.filter((i) => !(expansion.dropped.length > 0 && i.path.length === 1 && i.path[0] === 'images'));
+    errors.push(...issuesToDiagnostics(issues, source, expansion.raw, declared));
+    return finish(errors, warnings);
   }
 
-  const spec = normalize(file, parsed.data, sha256 ?? createHash('sha256').update(text).digest('hex'), source, errors);
+  const spec = normalize(file, parsed.data, sha256 ?? createHash('sha256').update(text).digest('hex'), source, errors, expansion.origins);
 
   const ctx: RuleContext = {
     spec,
     source,
     files: options.files ?? nodeFiles,
     join: (...p) => path.join(...p),
-    report: ({ at, key, ...d }) => (d.severity === 'error' ? errors : warnings).push({ ...d, location: source.locate(at, key ? { key } : {}), path: at.join('.') }),
+    report: ({ at, key, ...d }) => (d.severity === 'error' ? errors : warnings).push({ ...d, location: source.locate(declared(at), key ? { key } : {}), path: declared(at).join('.') }),
     ...(options.knownSuites ? { knownSuites: options.knownSuites } : {}),
     ...(options.suiteCheckIds ? { suiteCheckIds: options.suiteCheckIds } : {}),
     now: options.now ?? new Date(),
     root: options.root ?? projectRoot(path.dirname(file)),
   };
   for (const rule of RULES) rule(ctx);
-  sortByLocation(errors);
-  return errors.length > 0 ? { errors, warnings } : { value: spec, errors, warnings };
+  return errors.length > 0 ? finish(errors, warnings) : { value: spec, ...finish(errors, warnings) };
+}
+
+/** Sorted by location, each message once: the variants of a matrix image share their declaration. */
+function finish(errors: Diagnostic[], warnings: Diagnostic[]): { errors: Diagnostic[]; warnings: Diagnostic[] } {
+  const once = (list: Diagnostic[]) => {
+    const seen = new Set<string>();
+    const out = list.filter((d) => {
+      const id = `${d.location?.line}:${d.location?.col}:${d.message}`;
+      return !seen.has(id) && Boolean(seen.add(id));
+    });
+    sortByLocation(out);
+    return out;
+  };
+  return { errors: once(errors), warnings: once(warnings) };
+}
+
+/** Maps a path through a matrix variant (`images.tools-curl...`) to its declaration (`images.tools...`). */
+function declaredPath(origins: ReadonlyMap<string, MatrixOrigin>): (at: readonly PathSegment[]) => PathSegment[] {
+  return (at) => {
+    const origin = at[0] === 'images' && typeof at[1] === 'string' ? origins.get(at[1]) : undefined;
+    return origin ? ['images', origin.declaredAs, ...at.slice(2)] : [...at];
+  };
 }
 
 function fail(location: Diagnostic['location'], message: string, hint: string): LoadResult {
@@ -131,9 +161,11 @@ function fail(location: Diagnostic['location'], message: string, hint: string): 
 function interpolateDocument(source: SourceDocument, options: LoadOptions): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const sources: VariableSources = { overrides: options.vars ?? {}, env: options.env ?? {}, defaults: {} };
-  const apply = (node: Scalar) => {
+  const apply = (node: Scalar, scope: MatrixScope = { kind: 'outside' }) => {
     if (typeof node.value !== 'string' || !node.value.includes('$')) return;
-    const { value, errors } = interpolate(node.value, sources);
+    const interpolated = interpolate(node.value, sources, { template: scope.kind === 'variant' });
+    const { value } = interpolated;
+    const errors = [...interpolated.errors, ...misplacedMatrixRefs(interpolated.matrixRefs, scope)];
     const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
     const start = node.range?.[0] ?? 0;
     const singleLine = !String(node.source ?? node.value).includes('\n');
@@ -155,6 +187,7 @@ function interpolateDocument(source: SourceDocument, options: LoadOptions): Diag
       }
     }
   }
+  const scopeOf = matrixScopes();
   visit(source.doc, {
     Pair(_key, pair, ancestors) {
       // The variables block is done above; its values are not substituted twice.
@@ -167,19 +200,19 @@ function interpolateDocument(source: SourceDocument, options: LoadOptions): Diag
       if (key === 'key' && isPair(parent)) return;
       // Build args, labels and variables are strings: keep `3.10` as written, not the number 3.1.
       if (typeof node.value === 'number' && typeof node.source === 'string' && inStringMap(ancestors)) node.value = node.source;
-      apply(node);
+      apply(node, scopeOf(ancestors));
     },
   });
   return diagnostics;
 }
 
 function inStringMap(ancestors: readonly unknown[]): boolean {
-  return ancestors.some((a) => isPair(a) && isScalar(a.key) && ['args', 'labels', 'variables'].includes(String(a.key.value)));
+  return ancestors.some((a) => isPair(a) && isScalar(a.key) && ['args', 'labels', 'variables', 'requires', 'matrix'].includes(String(a.key.value)));
 }
 
-function normalize(file: string, raw: RawPipeline, sha256: string, source: SourceDocument, errors: Diagnostic[]): PipelineSpec {
+function normalize(file: string, raw: RawPipeline, sha256: string, source: SourceDocument, errors: Diagnostic[], origins: ReadonlyMap<string, MatrixOrigin>): PipelineSpec {
   const dir = path.dirname(file);
-  const own = new Map(Object.entries(raw.images).map(([name, img]) => [name, normalizeImage(dir, name, img, source, errors)]));
+  const own = new Map(Object.entries(raw.images).map(([name, img]) => [name, normalizeImage(dir, name, img, source, errors, origins.get(name))]));
   // A derived image runs its ancestors' checks too, after its own; `origin` says where each came from.
   const images = [...own.values()].map((img) => ({ ...img, checks: [...img.checks, ...inheritedChecks(img, own)] }));
   const spec: PipelineSpec = { file, name: raw.name ?? path.basename(file).replace(/\.ya?ml$/i, ''), sha256, images };
@@ -206,8 +239,8 @@ function inheritedChecks(image: ImageSpec, byName: Map<string, ImageSpec>): Chec
   });
 }
 
-function normalizeImage(dir: string, name: string, img: RawImage, source: SourceDocument, errors: Diagnostic[]): ImageSpec {
-  const at = (...p: PathSegment[]) => source.locate(['images', name, ...p]);
+function normalizeImage(dir: string, name: string, img: RawImage, source: SourceDocument, errors: Diagnostic[], matrix: MatrixOrigin | undefined): ImageSpec {
+  const at = (...p: PathSegment[]) => source.locate(['images', matrix?.declaredAs ?? name, ...p]);
   const spec: ImageSpec = {
     name,
     context: path.resolve(dir, img.context),
@@ -222,6 +255,8 @@ function normalizeImage(dir: string, name: string, img: RawImage, source: Source
     line: at().line,
   };
   if (img.parent !== undefined) spec.parent = img.parent;
+  if (matrix) spec.matrix = matrix;
+  if (img.requires) spec.requires = stringRecord(img.requires);
   if (img.checkUser !== undefined) spec.checkUser = img.checkUser;
   if (img.timeouts) {
     spec.timeouts = {};
@@ -236,6 +271,7 @@ function normalizeCheck(origin: string, raw: RawCheck, at: (...p: PathSegment[])
   if (raw.severity) meta.severity = raw.severity;
   if (raw.controls) meta.controls = raw.controls;
   if (raw.rationale) meta.rationale = raw.rationale;
+  if (raw.requires) meta.requires = stringRecord(raw.requires);
   if ('suite' in raw) return { kind: 'suite', suite: raw.suite, options: raw.options ?? {}, ...meta };
   const kinds = (['command', 'shell', 'file', 'env', 'metadata'] as const).filter((k) => raw[k] !== undefined);
   if (kinds.length !== 1) {
@@ -284,9 +320,18 @@ function normalizeCheck(origin: string, raw: RawCheck, at: (...p: PathSegment[])
 
 /** Whether recheck finds no super-linear backtracking in the pattern (its pure-JS checker, bounded in time). */
 function isSafeRegex(source: string, flags: string): boolean {
-  const r = checkSync(source, flags.includes('m') ? flags : `${flags}m`, { timeout: 500 });
-  return r.status === 'safe';
+  const key = `${flags}/${source}`;
+  let safe = safeRegexes.get(key);
+  if (safe === undefined) {
+    safe = checkSync(source, flags.includes('m') ? flags : `${flags}m`, { timeout: 500 }).status === 'safe';
+    if (safeRegexes.size >= 1000) safeRegexes.clear();
+    safeRegexes.set(key, safe);
+  }
+  return safe;
 }
+
+/** recheck's verdicts: the variants of a matrix image repeat their declaration's patterns. Pure, so a memo is safe. */
+const safeRegexes = new Map<string, boolean>();
 
 type RawPatterns = string | { regex: string; flags?: string | undefined } | (string | { regex: string; flags?: string | undefined })[];
 

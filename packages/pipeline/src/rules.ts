@@ -1,4 +1,4 @@
-import type { Diagnostic, ImageSpec, PipelineSpec } from '@fipsyard/core';
+import { labelProblem, type Diagnostic, type ImageSpec, type PipelineSpec } from '@fipsyard/core';
 import type { PathSegment, SourceDocument } from './document.js';
 import { closest } from './suggest.js';
 
@@ -35,6 +35,16 @@ const parentExists: Rule = ({ spec, report }) => {
     if (image.parent === image.name) {
       report({ severity: 'error', message: `image "${image.name}" names itself as its parent`, hint: 'remove "parent:" or name another image', at: ['images', image.name, 'parent'] });
     } else if (!names.includes(image.parent)) {
+      const variants = spec.images.filter((i) => i.matrix?.declaredAs === image.parent).map((i) => i.name);
+      if (variants.length > 0) {
+        report({
+          severity: 'error',
+          message: `parent "${image.parent}" of image "${image.name}" is a matrix declaration, not one image: it expands to ${variants.join(', ')}`,
+          hint: `name one variant, e.g. parent: ${variants[variants.length - 1]}; or give "${image.name}" the same matrix and write parent: with \${matrix.AXIS} references`,
+          at: ['images', image.name, 'parent'],
+        });
+        continue;
+      }
       const guess = closest(image.parent, names);
       report({
         severity: 'error',
@@ -263,13 +273,29 @@ const tagsValid: Rule = ({ spec, report }) => {
         return;
       }
       const prev = owner.get(withTag(tag));
-      if (prev !== undefined && prev !== image.name) {
-        report({ severity: 'error', message: `tag "${tag}" is given to both "${prev}" and "${image.name}"`, hint: 'each tag may name one image', at: ['images', image.name, 'tags', i] });
-      }
+      if (prev !== undefined && prev !== image.name) report(duplicateTag(spec, tag, prev, image, i));
       owner.set(withTag(tag), image.name);
     });
   }
 };
+
+/** A tag named twice; when both are variants of one matrix image, say so and point at the declaration. */
+function duplicateTag(spec: PipelineSpec, tag: string, prev: string, image: ImageSpec, index: number): Parameters<RuleContext['report']>[0] {
+  const at = ['images', image.name, 'tags', index];
+  const declaredAs = image.matrix?.declaredAs;
+  if (declaredAs === undefined || spec.images.find((i) => i.name === prev)?.matrix?.declaredAs !== declaredAs) {
+    return { severity: 'error', message: `tag "${tag}" is given to both "${prev}" and "${image.name}"`, hint: 'each tag may name one image', at };
+  }
+  const axes = Object.keys(image.matrix?.values ?? {});
+  const colon = tag.indexOf(':', tag.lastIndexOf('/') + 1);
+  // The same message for every variant, so it is shown once, at the declaration's tag.
+  return {
+    severity: 'error',
+    message: `tag "${tag}" is given to several variants of matrix image "${declaredAs}"`,
+    hint: `"${prev}" and "${image.name}" both get it, and each tag may name one image: put the axes in it, e.g. ${colon < 0 ? tag : tag.slice(0, colon)}:${axes.map((a) => `\${matrix.${a}}`).join('-')}`,
+    at,
+  };
+}
 
 function withTag(ref: string): string {
   const slash = ref.lastIndexOf('/');
@@ -287,6 +313,36 @@ const secretArgsDeclared: Rule = ({ spec, report }) => {
 };
 
 /** The rules, in the order their messages are most useful. */
-export const RULES: readonly Rule[] = [parentExists, noCycles, staysInsideRoot, contextExists, derivedUsesParentArg, checksValid, waiversValid, tagsValid, secretArgsDeclared];
+/** Label values are checked after scalars became strings; a test stage's requirements must agree. */
+const requiresValid: Rule = ({ spec, report }) => {
+  for (const image of spec.images) {
+    const check = (r: Record<string, string> | undefined, at: PathSegment[]) => {
+      for (const [name, value] of Object.entries(r ?? {})) {
+        const problem = labelProblem(name, value);
+        if (problem) report({ severity: 'error', message: problem, hint: 'e.g. requires: { fips-host: "true", arch: amd64 }', at: [...at, 'requires', name] });
+      }
+    };
+    check(image.requires, ['images', image.name]);
+    const union = new Map(Object.entries(image.requires ?? {}).map(([k, v]) => [k, { v, from: `image "${image.name}"` }]));
+    image.checks.forEach((c, i) => {
+      const at = checkPath(spec, image, i);
+      if (c.origin === image.name) check(c.requires, at);
+      for (const [k, v] of Object.entries(c.requires ?? {})) {
+        const from = `check ${c.kind === 'suite' ? `suite "${c.suite}"` : `"${c.id}"`}${c.origin === image.name ? '' : ` (inherited from "${c.origin}")`}`;
+        const prev = union.get(k);
+        if (prev && prev.v !== v) {
+          report({
+            severity: 'error',
+            message: `the test stage of "${image.name}" can run on no worker: ${prev.from} requires ${k}=${prev.v} and ${from} requires ${k}=${v}`,
+            hint: 'a stage runs on one worker; make the requirements agree, or move the check to another image',
+            at: c.origin === image.name ? [...at, 'requires', k] : ['images', image.name],
+          });
+        } else union.set(k, { v, from });
+      }
+    });
+  }
+};
+
+export const RULES: readonly Rule[] = [parentExists, noCycles, staysInsideRoot, contextExists, derivedUsesParentArg, checksValid, waiversValid, tagsValid, secretArgsDeclared, requiresValid];
 
 export type { ImageSpec };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LABEL_NAME } from '@fipsyard/core';
 
 /** Image names: also used in stage ids, job ids and container names. */
 export const IMAGE_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -27,7 +28,13 @@ export const expectSchema = z
   })
   .describe('What the command must produce.');
 
+/** Worker labels a stage needs; see docs/pipeline.md "Where stages run". */
+const requires = z
+  .record(z.string().regex(LABEL_NAME, 'label names use letters, digits, ".", "_", "-", "/" (e.g. fips-host)'), scalar)
+  .describe('Worker labels required, label -> exact value, e.g. { fips-host: "true", arch: amd64 }.');
+
 const meta = {
+  requires: requires.optional().describe("Worker labels the image's test stage needs to run this check (added to the image's requires)."),
   severity: z.enum(['required', 'information']).optional().describe('information results never fail a run. Default required.'),
   controls: z.array(z.string().min(1)).optional().describe('Control ids, e.g. "NIST 800-53 SC-13".'),
   rationale: z.string().min(1).optional().describe('Why the check matters, for auditors.'),
@@ -94,8 +101,20 @@ export const waiverSchema = z.strictObject({
   expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'write the date as YYYY-MM-DD').describe('Last day the waiver holds (UTC), YYYY-MM-DD.'),
 });
 
+const combination = z.record(z.string().regex(ARG_NAME), scalar);
+
+export const matrixSchema = z
+  .object({
+    include: z.array(combination).optional().describe('Extra combinations, each giving a value for every axis.'),
+    exclude: z.array(combination).optional().describe('Combinations left out: an entry drops every combination with all of its values (it may name some axes only).'),
+  })
+  .catchall(z.array(scalar).min(1).describe('An axis: a name used as ${matrix.NAME}, and its values.'))
+  .describe('Build one image per combination of the axes (cartesian product). ${matrix.AXIS} in any string value of the image is replaced per variant.');
+
 export const imageSchema = z
   .strictObject({
+    name: z.string().min(1).optional().describe('Matrix images only: the name of each variant, with ${matrix.AXIS} references. Default: the key, then each value, joined by "-".'),
+    matrix: matrixSchema.optional(),
     context: z.string().min(1).describe('Build context directory, relative to the pipeline file.'),
     dockerfile: z.string().min(1).optional().describe('Dockerfile path, relative to the context. Default Dockerfile.'),
     parent: z.string().regex(IMAGE_NAME).optional().describe('Another image of this file that this one is built on.'),
@@ -106,6 +125,7 @@ export const imageSchema = z
     labels: z.record(z.string().min(1), scalar).optional().describe('Image labels.'),
     checks: z.array(checkSchema).optional().describe('Checks run inside a container of the built image; a derived image runs its parent\'s too.'),
     waivers: z.array(waiverSchema).optional().describe('Accepted failures or skips, each with a reason and an expiry date.'),
+    requires: requires.optional().describe('Worker labels its build and test stages need, e.g. { fips-host: "true" }. Not inherited by derived images.'),
     checkUser: z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/, 'write a user as name, uid or uid:gid').optional().describe("User the check container runs as, e.g. 65534:65534. Default: the image's USER."),
     timeouts: z
       .strictObject({
@@ -131,6 +151,7 @@ export const pipelineSchema = z
 
 export type RawPipeline = z.infer<typeof pipelineSchema>;
 export type RawImage = z.infer<typeof imageSchema>;
+export type RawMatrix = z.infer<typeof matrixSchema>;
 export type RawCheck = z.infer<typeof checkSchema>;
 export type RawExpect = z.infer<typeof expectSchema>;
 
@@ -150,5 +171,17 @@ export const KNOWN_KEYS = {
 /** The JSON Schema of pipeline.yaml, generated from the same definitions that validate it. */
 export function pipelineJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(pipelineSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
-  return { $id: 'https://fipsyard.dev/schema/pipeline-v1.json', title: 'fipsyard pipeline', ...schema };
+  return { $id: 'https://fipsyard.dev/schema/pipeline-v1.json', title: 'fipsyard pipeline', ...(allowReferences(schema) as Record<string, unknown>) };
+}
+
+/**
+ * The loader checks values after `${VAR}` and `${matrix.AXIS}` are substituted; an editor sees
+ * them before. So a value holding a reference passes any pattern here (keys are never substituted).
+ */
+function allowReferences(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(allowReferences);
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'propertyNames' ? v : k === 'pattern' && typeof v === 'string' ? `(?:${v})|\\$\\{` : allowReferences(v);
+  return out;
 }

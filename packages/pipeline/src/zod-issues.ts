@@ -6,16 +6,26 @@ import { closest } from './suggest.js';
 
 type Issue = core.$ZodIssue;
 
-/** Turns schema issues into diagnostics with file:line:col, a plain message and a hint. */
-export function issuesToDiagnostics(issues: readonly Issue[], source: SourceDocument, raw: unknown): Diagnostic[] {
+/** Where paths are shown and located: a matrix variant's paths lead to its declaration. */
+interface Locator {
+  locate(path: readonly PathSegment[], opts?: { key?: boolean }): Diagnostic['location'];
+  shown(path: readonly PathSegment[]): PathSegment[];
+}
+
+/**
+ * Turns schema issues into diagnostics with file:line:col, a plain message and a hint. `declared`
+ * maps a path of the validated data to the path written in the file (default: the same).
+ */
+export function issuesToDiagnostics(issues: readonly Issue[], source: SourceDocument, raw: unknown, declared: (path: readonly PathSegment[]) => PathSegment[] = (p) => [...p]): Diagnostic[] {
+  const locator: Locator = { locate: (p, opts) => source.locate(declared(p), opts), shown: declared };
   const out: Diagnostic[] = [];
-  for (const issue of issues) out.push(...toDiagnostics(issue, [], source, raw));
+  for (const issue of issues) out.push(...toDiagnostics(issue, [], locator, raw));
   return out;
 }
 
-function toDiagnostics(issue: Issue, prefix: PathSegment[], source: SourceDocument, raw: unknown): Diagnostic[] {
+function toDiagnostics(issue: Issue, prefix: PathSegment[], source: Locator, raw: unknown): Diagnostic[] {
   const path = [...prefix, ...(issue.path as PathSegment[])];
-  const where = pathToString(path);
+  const where = pathToString(source.shown(path));
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
@@ -26,7 +36,7 @@ function toDiagnostics(issue: Issue, prefix: PathSegment[], source: SourceDocume
           message: `unknown key "${key}" in ${where}`,
           hint: guess ? `did you mean "${guess}"? allowed here: ${allowed.join(', ')}` : `allowed here: ${allowed.join(', ')}`,
           location: source.locate([...path, key], { key: true }),
-          path: pathToString([...path, key]),
+          path: pathToString(source.shown([...path, key])),
         };
       });
     case 'invalid_union': {

@@ -43,6 +43,7 @@ export function buildReport(run: RunSnapshot): RunReport {
       parentChain: [],
       labels: testOut?.image?.labels ?? {},
       line: img.line ?? null,
+      ...(img.matrix ? { matrix: img.matrix } : {}),
       status,
       checks: testOut?.checks ?? [],
     };

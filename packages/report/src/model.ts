@@ -1,4 +1,4 @@
-import type { CheckResult, PipelineSpec, Plan, RunStatus, StageKind, StageOutcome } from '@fipsyard/core';
+import type { CheckResult, MatrixOrigin, PipelineSpec, Plan, RunStatus, StageKind, StageOutcome } from '@fipsyard/core';
 
 /** What the report is made from: a finished run as the store knows it. */
 export interface RunSnapshot {
@@ -76,6 +76,8 @@ export interface ReportImage {
   labels: Record<string, string>;
   /** Line of the pipeline file where the image is declared. */
   line: number | null;
+  /** Present when the image is a variant of a `matrix:` declaration: which one, with which values. */
+  matrix?: MatrixOrigin;
   status: ReportStageStatus;
   checks: ReportCheck[];
 }

@@ -12,8 +12,12 @@ export async function planCommand(file: string, vars: Record<string, string>, js
     out.line(JSON.stringify({ pipeline: spec.file, images, stages: plan.stages }, null, 2));
     return 0;
   }
+  const byName = new Map(spec.images.map((i) => [i.name, i]));
   for (const s of plan.stages) {
-    out.line(`${s.id.padEnd(32)} ${s.needs.length ? `after ${s.needs.join(', ')}` : out.style.dim('(starts at once)')}`);
+    const matrix = s.kind === 'build' ? byName.get(s.image)?.matrix : undefined;
+    // A matrix variant says where it comes from, on its build line.
+    const variant = matrix ? `  ${out.style.dim(`[${matrix.declaredAs}: ${Object.entries(matrix.values).map(([k, v]) => `${k}=${v}`).join(' ')}]`)}` : '';
+    out.line(`${s.id.padEnd(32)} ${s.needs.length ? `after ${s.needs.join(', ')}` : out.style.dim('(starts at once)')}${variant}`);
   }
   return 0;
 }
