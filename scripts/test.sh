@@ -3,7 +3,7 @@
 # against real Redis and Docker, end-to-end CLI) through Nx, and print the totals.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-env.sh npm docker redis base
+bash scripts/ensure-env.sh npm docker redis base registry
 printf '\033[1m[test]\033[0m nx run-many -t typecheck test\n' >&2
 log=$(mktemp /tmp/fipsyard-test.XXXXXX)
 trap 'rm -f "$log"' EXIT

@@ -9,8 +9,13 @@ export type {
   PathStat,
   ExecRequest,
   ExecResult,
+  RegistryAuth,
+  PushOptions,
+  PushedImage,
+  PullOptions,
+  PulledImage,
 } from './runtime.js';
-export type { StageContext, StagePlugin, ProbeContext, ProbeOutput, CheckDefinition, CheckSuite, CheckVerdict } from './plugin.js';
+export type { StageContext, StagePlugin, BuildIndex, ProbeContext, ProbeOutput, CheckDefinition, CheckSuite, CheckVerdict } from './plugin.js';
 export { evidenceOf, NOT_RUNNABLE, unrunnable, metadataVerdict, firstLine } from './probe-kit.js';
 export { definePlugin, defineSuite } from './define.js';
 export { LABELS } from './labels.js';

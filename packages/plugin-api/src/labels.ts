@@ -7,4 +7,6 @@ export const LABELS = {
   pipeline: 'dev.fipsyard.pipeline',
   parentImage: 'dev.fipsyard.parent-image-id',
   parentName: 'dev.fipsyard.parent',
+  /** The hash of everything the build read: the cache finds an image by it. */
+  buildKey: 'dev.fipsyard.build-key',
 } as const;

@@ -30,6 +30,23 @@ export interface StageContext {
   suites: ReadonlyMap<string, CheckSuite>;
   /** The clock (waiver expiry). Default: the system clock. */
   now?: () => Date;
+  /** The tool's version: an input of the build cache key. */
+  toolVersion?: string;
+  /** False with `--no-cache` or FIPSYARD_CACHE=off: build and check again instead of reusing. */
+  useCache?: boolean;
+  /** False with `--no-cache`: the engine must not use its layer cache either. */
+  engineCache?: boolean;
+  /**
+   * Where build cache keys point to image IDs, shared by the workers of a Redis. Without it the
+   * build plugin asks the engine for an image with the key's label (slower with many images).
+   */
+  buildIndex?: BuildIndex;
+}
+
+/** Build cache key → image ID. A pointer only: the image must be checked to exist and match. */
+export interface BuildIndex {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, imageId: string): Promise<void>;
 }
 
 /** A worker plugin that performs one kind of stage. */

@@ -7,6 +7,10 @@ export interface ContainerRuntime {
   info(signal?: AbortSignal): Promise<EngineInfo>;
   build(request: BuildRequest, signal?: AbortSignal): Promise<BuildResult>;
   inspectImage(ref: string): Promise<ImageInfo | undefined>;
+  /** The newest image carrying this label with this value, or undefined. */
+  findImageByLabel(label: string, value: string): Promise<ImageInfo | undefined>;
+  /** A content hash of the build context as the engine would receive it (after `.dockerignore`). */
+  hashContext(context: string, dockerfile: string): Promise<string>;
   tagImage(imageId: string, ref: string): Promise<void>;
   /** Creates and starts a container that idles whatever the image's own entrypoint does. */
   startIdle(request: IdleContainerRequest, signal?: AbortSignal): Promise<ContainerHandle>;
@@ -21,6 +25,60 @@ export interface ContainerRuntime {
   remove(containerId: string): Promise<void>;
   /** Removes every container carrying all these labels; returns the ids removed. */
   removeContainersByLabel(labels: Record<string, string>): Promise<string[]>;
+  /**
+   * Tags the image `<registry>/<repoTag>` and pushes it; resolves with the manifest digest the
+   * registry reported. Throws InfrastructureError (retryable) when the registry cannot be reached.
+   */
+  pushImage(imageId: string, repoTag: string, options: PushOptions): Promise<PushedImage>;
+  /**
+   * Pulls an image pinned by digest (`host:port/repo@sha256:…`) and checks that the local image
+   * carries that digest. Throws InfrastructureError when the registry cannot be reached.
+   */
+  pullImage(ref: string, options?: PullOptions): Promise<PulledImage>;
+  /** The image's repository digests (`host:port/repo@sha256:…`); empty when never pushed or pulled, or absent. */
+  imageDigests(imageId: string): Promise<string[]>;
+}
+
+/** Credentials for a registry; sent to the engine only, never logged. */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+}
+
+export interface PushOptions {
+  /** `host[:port]` of the registry, e.g. `127.0.0.1:5000`. */
+  registry: string;
+  /** Default: none (an open registry). */
+  auth?: RegistryAuth;
+  signal?: AbortSignal;
+  /** Receives each line of push progress. */
+  onLog?: (line: string) => void;
+}
+
+export interface PushedImage {
+  /** Manifest digest, `sha256:…`. */
+  digest: string;
+  /** The tag pushed, `<registry>/<repo>:<tag>`. */
+  tagged: string;
+  /** The pinned reference, `<registry>/<repo>@sha256:…`: what other engines pull. */
+  pinned: string;
+}
+
+export interface PullOptions {
+  /** Default: none (an open registry). */
+  auth?: RegistryAuth;
+  signal?: AbortSignal;
+  /** Receives each line of pull progress. */
+  onLog?: (line: string) => void;
+}
+
+export interface PulledImage {
+  /** The local image ID, `sha256:…`. */
+  imageId: string;
+  /** The manifest digest the reference pinned, `sha256:…`. */
+  digest: string;
+  /** Every repository digest the local image now carries. */
+  repoDigests: string[];
 }
 
 export interface PathStat {
@@ -49,6 +107,8 @@ export interface BuildRequest {
   /** Arg names whose values must not appear in logs. */
   secretArgs?: readonly string[];
   labels: Record<string, string>;
+  /** Do not use the engine's layer cache either (`--no-cache`). */
+  noCache?: boolean;
   /** Receives each line of build output as it arrives. */
   onLog?: (line: string) => void;
 }

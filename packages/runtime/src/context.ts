@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -83,4 +84,32 @@ export function packContext(entries: readonly ContextEntry[]): Readable {
   })().catch((err: unknown) => tar.destroy(err instanceof Error ? err : new Error(String(err))));
   // tar-stream speaks streamx; dockerode only needs something it can pipe.
   return tar as unknown as Readable;
+}
+
+/**
+ * A content hash of what the engine would receive for this context: each entry's path, type,
+ * permission bits and content (or link target). File times and ownership are left out, as in the
+ * archive `packContext` sends, so a fresh checkout of the same files hashes the same.
+ */
+export async function hashContext(entries: readonly ContextEntry[]): Promise<string> {
+  const all = createHash('sha256');
+  for (const e of entries) {
+    let body: string;
+    if (e.type === 'dir') body = '';
+    else if (e.type === 'symlink') body = readlinkSync(e.abs);
+    else body = await hashFile(e.abs);
+    // NUL cannot occur in a path: the fields cannot run into each other.
+    all.update(`${e.type}\0${e.rel}\0${e.mode.toString(8)}\0${body}\n`);
+  }
+  return `sha256:${all.digest('hex')}`;
+}
+
+function hashFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => h.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')));
+  });
 }

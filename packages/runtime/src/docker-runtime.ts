@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import Docker from 'dockerode';
-import { InfrastructureError, describeError } from '@fipsyard/core';
+import { ExitCode, FipsyardError, InfrastructureError, describeError } from '@fipsyard/core';
 import type {
   BuildRequest,
   BuildResult,
@@ -12,10 +12,23 @@ import type {
   IdleContainerRequest,
   ImageInfo,
   PathStat,
+  PulledImage,
+  PullOptions,
+  PushedImage,
+  PushOptions,
 } from '@fipsyard/plugin-api';
 import { BuildStreamParser, isImageSourceError, redact } from './build-stream.js';
-import { listContext, packContext } from './context.js';
+import { hashContext, listContext, packContext } from './context.js';
 import { decodePathStat, firstTarEntry, singleFileTar } from './archive.js';
+import {
+  ProgressStreamParser,
+  authConfig,
+  isRegistryAuthError,
+  isRegistryUnreachable,
+  parsePinnedReference,
+  registryOf,
+  registryTarget,
+} from './registry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -113,6 +126,7 @@ export class DockerRuntime implements ContainerRuntime {
         rm: true,
         forcerm: true,
         pull: false,
+        ...(req.noCache ? { nocache: true } : {}),
         version: '1',
         ...(signal ? { abortSignal: signal } : {}),
       })) as unknown as Readable;
@@ -150,6 +164,22 @@ export class DockerRuntime implements ContainerRuntime {
     return err instanceof Error ? err : new Error(describeError(err));
   }
 
+  async findImageByLabel(label: string, value: string): Promise<ImageInfo | undefined> {
+    let list: Docker.ImageInfo[];
+    try {
+      list = await this.docker.listImages({ all: false, filters: { label: [`${label}=${value}`] } });
+    } catch (err) {
+      throw this.classify(err);
+    }
+    const newest = list.sort((a, b) => b.Created - a.Created)[0];
+    // Listed, then removed by someone else before the inspect: not there.
+    return newest ? this.inspectImage(newest.Id) : undefined;
+  }
+
+  hashContext(context: string, dockerfile: string): Promise<string> {
+    return hashContext(listContext(context, dockerfile));
+  }
+
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
     try {
       const i = (await this.docker.getImage(ref).inspect()) as Docker.ImageInspectInfo;
@@ -183,6 +213,136 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       throw this.classify(err);
     }
+  }
+
+  /**
+   * Registries on 127.0.0.0/8 need no TLS: the engine treats them as insecure by default. Any other
+   * plain-HTTP registry must be listed in the engine's `insecure-registries`. The registry tag
+   * stays on this engine (it is what links the image to its repository digest).
+   */
+  async pushImage(imageId: string, repoTag: string, options: PushOptions): Promise<PushedImage> {
+    const { repository, tag } = registryTarget(options.registry, repoTag);
+    const registry = registryOf(repository);
+    const tagged = `${repository}:${tag}`;
+    const signal = options.signal;
+    try {
+      await this.tagImage(imageId, tagged);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) throw new Error(`cannot push ${imageId}: the engine has no such image`, { cause: err });
+      throw err;
+    }
+    let response: Readable;
+    try {
+      response = (await this.docker.getImage(repository).push({
+        tag,
+        authconfig: authConfig(registry, options.auth),
+        ...(signal ? { abortSignal: signal } : {}),
+      })) as unknown as Readable;
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if ((err as { statusCode?: number }).statusCode === undefined) throw this.unreachable(err);
+      throw this.registryFailure('push', tagged, registry, engineMessage(err), options.auth?.password, err);
+    }
+    const { digest, error } = await this.readProgress(response, options.onLog, options.auth?.password, signal);
+    if (error !== undefined) throw this.registryFailure('push', tagged, registry, error, options.auth?.password);
+    if (digest === undefined) {
+      throw new InfrastructureError('image-source', `the push of ${tagged} ended without a digest (connection to the engine cut?)`);
+    }
+    return { digest, tagged, pinned: `${repository}@${digest}` };
+  }
+
+  async pullImage(ref: string, options: PullOptions = {}): Promise<PulledImage> {
+    const pinned = parsePinnedReference(ref);
+    if (!pinned) throw new Error(`cannot pull "${ref}": pin it by digest (host:port/repo@sha256:<64 hex>)`);
+    const registry = registryOf(pinned.repository);
+    const canonical = `${pinned.repository}@${pinned.digest}`;
+    const signal = options.signal;
+    let response: Readable;
+    try {
+      response = (await this.docker.createImage(authConfig(registry, options.auth), {
+        fromImage: canonical,
+        ...(signal ? { abortSignal: signal } : {}),
+      })) as unknown as Readable;
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if ((err as { statusCode?: number }).statusCode === undefined) throw this.unreachable(err);
+      throw this.registryFailure('pull', canonical, registry, engineMessage(err), options.auth?.password, err);
+    }
+    const { error } = await this.readProgress(response, options.onLog, options.auth?.password, signal);
+    if (error !== undefined) throw this.registryFailure('pull', canonical, registry, error, options.auth?.password);
+    let image: Docker.ImageInspectInfo;
+    try {
+      image = (await this.docker.getImage(canonical).inspect()) as Docker.ImageInspectInfo;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) throw new Error(`the pull of ${canonical} reported success, yet the engine has no such image`);
+      throw this.classify(err);
+    }
+    const repoDigests = image.RepoDigests ?? [];
+    if (!repoDigests.some((d) => d.endsWith(`@${pinned.digest}`))) {
+      throw new Error(`the image pulled as ${canonical} (${image.Id}) does not carry that digest; it has ${repoDigests.join(', ') || 'none'}`);
+    }
+    return { imageId: image.Id, digest: pinned.digest, repoDigests };
+  }
+
+  async imageDigests(imageId: string): Promise<string[]> {
+    try {
+      return ((await this.docker.getImage(imageId).inspect()) as Docker.ImageInspectInfo).RepoDigests ?? [];
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return [];
+      throw this.classify(err);
+    }
+  }
+
+  /** Reads a push/pull progress stream to its end; the stream, not the HTTP status, says whether it worked. */
+  private async readProgress(
+    response: Readable,
+    onLog: ((line: string) => void) | undefined,
+    secret: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<{ digest?: string; error?: string }> {
+    const parser = new ProgressStreamParser();
+    const secrets = secret ? [secret] : [];
+    let digest: string | undefined;
+    let error: string | undefined;
+    const handle = (msgs: ReturnType<ProgressStreamParser['push']>) => {
+      for (const m of msgs) {
+        if (m.type === 'log') onLog?.(redact(m.text, secrets));
+        else if (m.type === 'digest') digest = m.digest;
+        else error ??= redact(m.message, secrets);
+      }
+    };
+    try {
+      for await (const chunk of response) handle(parser.push(String(chunk)));
+      handle(parser.end());
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw this.classify(err);
+    }
+    if (signal?.aborted) throw signal.reason;
+    return { ...(digest !== undefined ? { digest } : {}), ...(error !== undefined ? { error } : {}) };
+  }
+
+  private registryFailure(op: 'push' | 'pull', ref: string, registry: string, message: string, secret: string | undefined, cause?: unknown): Error {
+    const msg = redact(message, secret ? [secret] : []);
+    if (isRegistryUnreachable(msg)) {
+      return new InfrastructureError('image-source', `cannot ${op} ${ref}: registry ${registry} is unreachable: ${msg}`, {
+        hint: `start the registry or fix its address; a plain-HTTP registry outside 127.0.0.0/8 must be in the engine's insecure-registries`,
+        cause,
+      });
+    }
+    if (isRegistryAuthError(msg)) {
+      return new FipsyardError('REGISTRY_DENIED', ExitCode.Failed, `registry ${registry} refused the ${op} of ${ref}: ${msg}`, {
+        hint: 'set FIPSYARD_REGISTRY_USER and FIPSYARD_REGISTRY_PASSWORD to credentials the registry accepts',
+        cause,
+      });
+    }
+    if (op === 'pull' && /manifest unknown|not found|does not exist/i.test(msg)) {
+      return new FipsyardError('IMAGE_NOT_IN_REGISTRY', ExitCode.Failed, `registry ${registry} has no image ${ref}: ${msg}`, {
+        hint: 'the digest must come from a push to this same registry',
+        cause,
+      });
+    }
+    return new FipsyardError('REGISTRY_FAILED', ExitCode.Failed, `the ${op} of ${ref} (registry ${registry}) failed: ${msg}`, { cause });
   }
 
   async startIdle(req: IdleContainerRequest, signal?: AbortSignal): Promise<ContainerHandle> {
@@ -431,6 +591,15 @@ class Capture {
   text(): string {
     return Buffer.concat(this.chunks).toString('utf8');
   }
+}
+
+/** The engine's own message of a failed API call (dockerode puts the JSON body in `json`). */
+function engineMessage(err: unknown): string {
+  const json = (err as { json?: unknown }).json;
+  if (json && typeof json === 'object' && typeof (json as { message?: unknown }).message === 'string') return (json as { message: string }).message;
+  if (typeof json === 'string' && json.trim()) return json.trim();
+  // Streamed calls carry the body only in the message, after dockerode's "(HTTP code 500) server error - ".
+  return describeError(err).replace(/^\(HTTP code \d+\)[^-]*- /, '').trim();
 }
 
 function toList(v: string | string[] | undefined | null): string[] {

@@ -1,5 +1,17 @@
 export { DockerRuntime, dockerConnection, splitReference } from './docker-runtime.js';
 export type { DockerRuntimeOptions } from './docker-runtime.js';
-export { listContext, packContext } from './context.js';
+export { hashContext, listContext, packContext } from './context.js';
 export type { ContextEntry } from './context.js';
 export { BuildStreamParser, isImageSourceError, redact } from './build-stream.js';
+export {
+  ProgressStreamParser,
+  REGISTRY_AUTH_ENV,
+  isDigest,
+  isRegistryAuthError,
+  isRegistryUnreachable,
+  parsePinnedReference,
+  registryAuthFromEnv,
+  registryOf,
+  registryTarget,
+} from './registry.js';
+export type { ProgressMessage } from './registry.js';

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { extract } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { listContext, packContext } from '../src/index.js';
+import { hashContext, listContext, packContext } from '../src/index.js';
 
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'fy-ctx-'));
@@ -65,5 +65,53 @@ describe('listContext honours .dockerignore as Docker does', () => {
     });
     expect(names).toEqual(['.dockerignore', 'Dockerfile', 'kept', 'kept/a.txt']);
     expect(contents['kept/a.txt']).toBe('hello');
+  });
+});
+
+describe('hashContext: the build cache sees what the engine would receive', () => {
+  const hashOf = (dir: string) => hashContext(listContext(dir, 'Dockerfile'));
+  const files = { Dockerfile: 'FROM x\nCOPY . /app\n', '.dockerignore': '*.log\n', 'app.js': 'console.log(1)', 'lib/util.js': 'u' };
+
+  it('is equal for equal content, whatever the file times', async () => {
+    const a = tree(files);
+    const b = tree(files);
+    utimesSync(path.join(b, 'app.js'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+    expect(await hashOf(a)).toBe(await hashOf(b));
+    expect(await hashOf(a)).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('ignores files .dockerignore leaves out', async () => {
+    const a = tree(files);
+    const before = await hashOf(a);
+    writeFileSync(path.join(a, 'debug.log'), 'noise');
+    expect(await hashOf(a)).toBe(before);
+  });
+
+  it('changes with a file content, the Dockerfile, an added or renamed file, a mode or a link target', async () => {
+    const a = tree(files);
+    const seen = new Set([await hashOf(a)]);
+    const step = async (change: () => void) => {
+      change();
+      const h = await hashOf(a);
+      expect(seen.has(h)).toBe(false);
+      seen.add(h);
+    };
+    await step(() => writeFileSync(path.join(a, 'app.js'), 'console.log(2)'));
+    await step(() => writeFileSync(path.join(a, 'Dockerfile'), 'FROM x\nCOPY . /srv\n'));
+    await step(() => writeFileSync(path.join(a, 'new.js'), ''));
+    await step(() => renameSync(path.join(a, 'new.js'), path.join(a, 'new2.js')));
+    await step(() => chmodSync(path.join(a, 'app.js'), 0o755));
+    await step(() => symlinkSync('app.js', path.join(a, 'link')));
+    await step(() => {
+      rmSync(path.join(a, 'link'));
+      symlinkSync('lib/util.js', path.join(a, 'link'));
+    });
+    await step(() => writeFileSync(path.join(a, '.dockerignore'), '*.log\n*.tmp\n'));
+  });
+
+  it('tells a file name from file content that looks like a path', async () => {
+    const a = tree({ Dockerfile: 'FROM x', 'ab': 'c' });
+    const b = tree({ Dockerfile: 'FROM x', 'a': 'bc' });
+    expect(await hashOf(a)).not.toBe(await hashOf(b));
   });
 });

@@ -103,6 +103,12 @@ export class FakeRuntime implements ContainerRuntime {
     throw new Error('FakeRuntime: checks never build');
   }
 
+  async hashContext(): Promise<string> {
+    return 'sha256:context';
+  }
+  async findImageByLabel(): Promise<ImageInfo | undefined> {
+    return undefined;
+  }
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
     return this.images.get(ref);
   }
@@ -153,6 +159,16 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   async removeContainersByLabel(): Promise<string[]> {
+    return [];
+  }
+  // Registry mode is not exercised by these fakes.
+  async pushImage(): Promise<never> {
+    throw new Error('FakeRuntime.pushImage: not implemented');
+  }
+  async pullImage(): Promise<never> {
+    throw new Error('FakeRuntime.pullImage: not implemented');
+  }
+  async imageDigests(): Promise<string[]> {
     return [];
   }
 
