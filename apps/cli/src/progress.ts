@@ -1,5 +1,6 @@
 import type { RunObserver } from '@fipsyard/engine';
 import type { Style } from '@fipsyard/report';
+import { stripControls } from './progress/frame.js';
 
 export interface ProgressOptions {
   style: Style;
@@ -35,10 +36,12 @@ export function progressObserver({ style, write, verbose, now = Date.now }: Prog
       const t0 = startedAt.get(e.stage);
       const took = t0 === undefined ? '' : ` in ${((now() - t0) / 1000).toFixed(1)}s`;
       const mark = e.status === 'succeeded' ? style.green('ok  ') : e.status === 'failed' ? style.red('FAIL') : style.yellow('skip');
-      write(`${clock()} ${mark} ${label(e.stage)} ${style.dim(`${e.status}${took}  [${done}/${total}]`)}${e.reason ? ` ${e.status === 'failed' ? style.red(e.reason) : style.dim(e.reason)}` : ''}`);
+      // A reused result says so, so nobody mistakes it for a fresh build and check.
+      const status = e.cached ? `${e.status}, cached` : e.status;
+      write(`${clock()} ${mark} ${label(e.stage)} ${style.dim(`${status}${took}  [${done}/${total}]`)}${e.reason ? ` ${e.status === 'failed' ? style.red(e.reason) : style.dim(e.reason)}` : ''}`);
     },
     buildLog(e) {
-      if (verbose) write(style.dim(`         | ${e.stage}: ${e.line}`));
+      if (verbose) write(style.dim(`         | ${e.stage}: ${stripControls(e.line)}`));
     },
     notice(m) {
       write(style.yellow(`note: ${m}`));
