@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { UsageError } from '@fipsyard/core';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+import { labelProblem, UsageError } from '@fipsyard/core';
 
 /** Options for connectRedis from the environment. */
 export function redisOptions(cfg: EnvConfig): { tlsCa?: string } {
@@ -23,8 +25,24 @@ export interface EnvConfig {
    * (FIPSYARD_STALL_MS, default 30000). Every worker on a queue must use the same value.
    */
   stallMs: number;
+  /**
+   * How long a stage waits for a live worker offering the labels it requires before it fails
+   * (FIPSYARD_UNSCHEDULABLE_MS, default 30000).
+   */
+  unschedulableMs: number;
+  /** Labels this process's workers advertise besides the automatic ones (FIPSYARD_WORKER_LABELS=a=b,c=d). */
+  workerLabels: Record<string, string>;
+  /** Port of `fipsyard controller` (FIPSYARD_CONTROLLER_PORT, default 8080). */
+  controllerPort: number;
   /** All variables, for `${VAR}` in pipeline files. */
   env: Record<string, string | undefined>;
+  /** FIPSYARD_CACHE=off: never reuse images or verdicts (the engine's layer cache stays on). */
+  reuse: boolean;
+  /**
+   * Where the private Redis of `fipsyard run` keeps its data between runs, so the cache survives
+   * (FIPSYARD_STATE_DIR, default ~/.cache/fipsyard/state).
+   */
+  stateDir: string;
 }
 
 export function readEnvConfig(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): EnvConfig {
@@ -36,7 +54,19 @@ export function readEnvConfig(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): Env
   if (!Number.isInteger(stall) || stall < 1000 || stall > 3_600_000) {
     throw new UsageError(`FIPSYARD_STALL_MS="${env['FIPSYARD_STALL_MS']}" is not a duration in milliseconds from 1000 to 3600000`);
   }
+  const cache = (env['FIPSYARD_CACHE'] ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(cache)) throw new UsageError(`FIPSYARD_CACHE="${env['FIPSYARD_CACHE']}" must be on or off`, { hint: 'off: never reuse images or verdicts of earlier runs; `run --no-cache` also skips the engine\'s layer cache' });
+  const cacheHome = env['XDG_CACHE_HOME'] || path.join(env['HOME'] || homedir(), '.cache');
+  const unschedulable = Number(env['FIPSYARD_UNSCHEDULABLE_MS'] ?? 30_000);
+  if (!Number.isInteger(unschedulable) || unschedulable < 100 || unschedulable > 86_400_000) {
+    throw new UsageError(`FIPSYARD_UNSCHEDULABLE_MS="${env['FIPSYARD_UNSCHEDULABLE_MS']}" is not a duration in milliseconds from 100 to 86400000`);
+  }
   const cfg: EnvConfig = {
+    unschedulableMs: unschedulable,
+    workerLabels: parseLabels((env['FIPSYARD_WORKER_LABELS'] ?? '').split(',').map((x) => x.trim()).filter(Boolean), 'FIPSYARD_WORKER_LABELS'),
+    controllerPort: parsePort(env['FIPSYARD_CONTROLLER_PORT'] ?? '8080', 'FIPSYARD_CONTROLLER_PORT'),
+    reuse: cache === 'on',
+    stateDir: path.resolve(env['FIPSYARD_STATE_DIR'] || path.join(cacheHome, 'fipsyard', 'state')),
     stallMs: stall,
     logLevel: level as EnvConfig['logLevel'],
     color: stdoutIsTTY && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb',
@@ -66,6 +96,26 @@ export function parseVars(list: readonly string[]): Record<string, string> {
     out[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return out;
+}
+
+/** Parses `NAME=VALUE` worker labels (`--label`, FIPSYARD_WORKER_LABELS). */
+export function parseLabels(list: readonly string[], source = '--label'): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${source} "${item}" is not NAME=VALUE`, { hint: 'e.g. --label fips-host=true --label zone=a, or FIPSYARD_WORKER_LABELS=fips-host=true,zone=a' });
+    const [name, value] = [item.slice(0, eq), item.slice(eq + 1)];
+    const problem = labelProblem(name, value);
+    if (problem) throw new UsageError(`${source}: ${problem}`, { hint: 'e.g. --label fips-host=true' });
+    out[name] = value;
+  }
+  return out;
+}
+
+export function parsePort(value: string, name: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`${name} must be a port number from 0 to 65535, not "${value}"`);
+  return n;
 }
 
 export function parseCount(value: string, name: string): number {

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, formatDiagnostic, isFipsyardError, PipelineInvalidError, UsageError } from '@fipsyard/core';
-import { parseCount, parseVars, readEnvConfig, type EnvConfig } from './config.js';
+import { parseCount, parseLabels, parsePort, parseVars, readEnvConfig, type EnvConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { processOutput, type Output } from './output.js';
 import { TOOL_VERSION } from './version.js';
@@ -9,9 +9,12 @@ import { gcCommand } from './commands/gc.js';
 import { statusCommand } from './commands/status.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
+import { chooseProgress, PROGRESS_MODES, type ProgressMode } from './progress/open.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
+import { controllerCommand } from './commands/controller.js';
+import { fleetStatusCommand } from './commands/fleet.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -24,6 +27,7 @@ function program(cfg: EnvConfig, out: Output, setCode: (c: number) => void): Com
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
   const varOption = () => new Option('--var <NAME=VALUE>', 'set a pipeline variable (repeatable)').argParser(collect).default([]);
+  const labelOption = (who: string) => new Option('--label <NAME=VALUE>', `a label ${who} advertise besides arch, os and fips-host (repeatable), e.g. fips-host=true`).argParser(collect).default([]);
   const rootOption = () => new Option('--root <dir>', 'build contexts must stay inside this directory (default: the git repository of the pipeline file, else its directory)');
 
   p.command('run')
@@ -35,10 +39,15 @@ function program(cfg: EnvConfig, out: Output, setCode: (c: number) => void): Com
     .option('-w, --workers <n>', 'in-process workers (0: only remote workers on REDIS_URL)', '2')
     .option('--report-dir <dir>', 'where to write the report (default .fipsyard/runs/<runId>/)')
     .option('-v, --verbose', 'show build output', false)
-    .action(async (file: string | undefined, o: { var: string[]; workers: string; reportDir?: string; verbose: boolean; root?: string; resume?: string }) => {
+    .addOption(labelOption('the in-process workers'))
+    .addOption(new Option('--progress <mode>', 'auto: a live view on a terminal, else plain lines; tty; plain; json: JSON lines on stdout').choices(PROGRESS_MODES).default('auto'))
+    .option('--json', 'stream run events as JSON lines on stdout, human output on stderr (same as --progress json)', false)
+    .option('--no-cache', 'build and check every image again, without the engine\'s layer cache (default: reuse images and verdicts whose inputs are unchanged)')
+    .action(async (file: string | undefined, o: { var: string[]; workers: string; reportDir?: string; verbose: boolean; root?: string; resume?: string; cache: boolean; progress: ProgressMode; json: boolean; label: string[] }) => {
       const workers = parseCount(o.workers, '--workers');
-      const opts = { vars: parseVars(o.var), workers, verbose: o.verbose, ...(file ? { file } : {}), ...(o.resume ? { resume: o.resume } : {}), ...(o.reportDir ? { reportDir: o.reportDir } : {}), ...(o.root ? { root: o.root } : {}) };
-      setCode(await runCommand(opts, cfg, out, log));
+      const progress = chooseProgress(o.progress, o.json, process.stdout.isTTY === true, cfg.env['TERM']);
+      const opts = { vars: parseVars(o.var), workers, verbose: o.verbose, noCache: !o.cache, progress, ...(file ? { file } : {}), ...(o.resume ? { resume: o.resume } : {}), ...(o.reportDir ? { reportDir: o.reportDir } : {}), ...(o.root ? { root: o.root } : {}) };
+      setCode(await runCommand({ ...opts, labels: parseLabels(o.label) }, cfg, out, log));
     });
 
   p.command('check')
@@ -82,10 +91,28 @@ function program(cfg: EnvConfig, out: Output, setCode: (c: number) => void): Com
     .description('run a standalone worker on REDIS_URL until stopped')
     .option('-c, --concurrency <n>', 'stages of each kind at once', '1')
     .option('--name <name>', 'worker name shown in reports')
-    .action(async (o: { concurrency: string; name?: string }) => {
+    .addOption(labelOption('this worker should'))
+    .action(async (o: { concurrency: string; name?: string; label: string[] }) => {
       const concurrency = parseCount(o.concurrency, '--concurrency');
       if (concurrency < 1) throw new UsageError('--concurrency must be at least 1');
-      setCode(await workerCommand({ concurrency, ...(o.name ? { name: o.name } : {}) }, { ...cfg, logLevel: cfg.logLevel === 'warn' ? 'info' : cfg.logLevel }, out, createLogger(cfg.logLevel === 'warn' ? 'info' : cfg.logLevel)));
+      setCode(await workerCommand({ concurrency, labels: parseLabels(o.label), ...(o.name ? { name: o.name } : {}) }, { ...cfg, logLevel: cfg.logLevel === 'warn' ? 'info' : cfg.logLevel }, out, createLogger(cfg.logLevel === 'warn' ? 'info' : cfg.logLevel)));
+    });
+
+  const fleet = p.command('fleet').description('the worker fleet on REDIS_URL');
+  fleet
+    .command('status')
+    .description('workers seen (labels, running stages, last heartbeat), queue depths, runs in progress')
+    .option('--json', 'print it as JSON (the same document as the controller\'s GET /fleet)', false)
+    .action(async (o: { json: boolean }) => setCode(await fleetStatusCommand(o, cfg, out)));
+
+  p.command('controller')
+    .description('the fleet controller: keeps running runs moving without a CLI following them; serves GET /healthz and GET /fleet')
+    .option('-p, --port <port>', 'HTTP port (default FIPSYARD_CONTROLLER_PORT, else 8080)')
+    .option('--host <address>', 'address to listen on (0.0.0.0: every interface, as in a container)', '0.0.0.0')
+    .action(async (o: { port?: string; host: string }) => {
+      const port = o.port === undefined ? cfg.controllerPort : parsePort(o.port, '--port');
+      const level = cfg.logLevel === 'warn' ? 'info' : cfg.logLevel;
+      setCode(await controllerCommand({ port, host: o.host }, cfg, out, createLogger(level)));
     });
 
   p.command('schema')

@@ -1,7 +1,8 @@
 import type { Logger } from '@fipsyard/core';
 import { defaultPlugins, defaultSuites, StageExecutor } from '@fipsyard/engine';
 import type { ContainerRuntime } from '@fipsyard/plugin-api';
-import { connectRedis, RunStore, StageQueue, StageWorkers, startEmbeddedRedis, type EmbeddedRedis, type Redis } from '@fipsyard/queue';
+import { connectRedis, RunStore, StageQueue, StageWorkers, startEmbeddedRedis, VerdictStore, WorkerHeartbeat, WorkerRegistry, type EmbeddedRedis, type Redis } from '@fipsyard/queue';
+import { TOOL_VERSION, toolFingerprint } from './version.js';
 import { hostname } from 'node:os';
 
 /** Redis connections of one CLI process, and what must be stopped at the end. */
@@ -19,16 +20,18 @@ export interface RedisSession {
   close(): Promise<void>;
 }
 
-export async function openRedis(url: string | undefined, log: Logger, connect: { tlsCa?: string } = {}): Promise<RedisSession> {
+export async function openRedis(url: string | undefined, log: Logger, connect: { tlsCa?: string } = {}, stateDir?: string): Promise<RedisSession> {
   let embedded: EmbeddedRedis | undefined;
   if (!url) {
-    embedded = await startEmbeddedRedis();
+    embedded = await startEmbeddedRedis(stateDir === undefined ? {} : { dataDir: stateDir });
     log.info('started a private redis-server', { url: embedded.url, dir: embedded.dir });
   }
   const target = url ?? embedded!.url;
   try {
     const command = await connectRedis({ url: target, role: 'command', ...connect });
     const blocking = await connectRedis({ url: target, role: 'worker', ...connect });
+    // A private Redis reloaded from its snapshot keeps only the cache of earlier runs.
+    if (embedded && stateDir !== undefined) await new VerdictStore(command).keepOnlyCache();
     const store = new RunStore(command);
     const queue = new StageQueue(command);
     const session: RedisSession = {
@@ -60,8 +63,12 @@ export interface LocalWorkers {
   cancel(runId: string, stageIds: readonly string[]): void;
 }
 
-/** Starts `count` in-process workers on the same Redis (each its own BullMQ workers and connection). */
-export async function startLocalWorkers(count: number, session: RedisSession, runtime: ContainerRuntime, log: Logger, stallMs: number, concurrency = 1): Promise<LocalWorkers> {
+/**
+ * Starts `count` in-process workers on the same Redis (each its own BullMQ workers and connection),
+ * advertised in the worker registry with `labels` (automatic ones and `--label`).
+ */
+export async function startLocalWorkers(count: number, session: RedisSession, runtime: ContainerRuntime, log: Logger, stallMs: number, concurrency = 1, labels: Record<string, string> = {}): Promise<LocalWorkers> {
+  const registry = new WorkerRegistry(session.command);
   const executors: StageExecutor[] = [];
   const workers: StageWorkers[] = [];
   const connections: Redis[] = [];
@@ -77,8 +84,12 @@ export async function startLocalWorkers(count: number, session: RedisSession, ru
       suites: defaultSuites,
       logger: log.child({ worker: name }),
       workerName: name,
+      verdicts: new VerdictStore(session.command),
+      toolVersion: TOOL_VERSION,
+      checksFingerprint: toolFingerprint(),
     });
-    const w = new StageWorkers(connection, executor.process, { name, concurrency, onGiveUp: executor.giveUp, lockDurationMs: stallMs, stalledIntervalMs: Math.max(500, Math.floor(stallMs / 2)) });
+    const heartbeat = new WorkerHeartbeat(registry, { name, host: hostname(), pid: process.pid, version: TOOL_VERSION, concurrency, labels, startedAt: new Date().toISOString() });
+    const w = new StageWorkers(connection, executor.process, { name, concurrency, labels, heartbeat, onGiveUp: executor.giveUp, lockDurationMs: stallMs, stalledIntervalMs: Math.max(500, Math.floor(stallMs / 2)) });
     executors.push(executor);
     workers.push(w);
   }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { buildReport, renderSummary, reportExitCode, writeReport, type RunReport, type RunSnapshot } from '@fipsyard/report';
+import { buildReport, renderSummary, reportExitCode, writeReport, type RunReport, type RunSnapshot, type WrittenReport } from '@fipsyard/report';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { describeError, ExitCode, UsageError } from '@fipsyard/core';
 import type { Output } from './output.js';
@@ -30,7 +30,7 @@ export function prepareReportDir(reportDir: string | undefined): string | undefi
 }
 
 /** Writes every report of a finished run, prints the summary, returns the exit code. Shared by run and check. */
-export function finishReport(snapshot: RunSnapshot, reportDir: string | undefined, out: Output): { report: RunReport; code: number } {
+export function finishReport(snapshot: RunSnapshot, reportDir: string | undefined, out: Output): { report: RunReport; code: number; dir: string; written: WrittenReport } {
   const report = buildReport(snapshot);
   const root = path.resolve('.fipsyard', 'runs');
   const dir = reportDir ? path.resolve(reportDir) : path.join(root, report.runId);
@@ -44,5 +44,5 @@ export function finishReport(snapshot: RunSnapshot, reportDir: string | undefine
     for (const s of report.stages.filter((st) => st.status === 'failed')) out.err(`error: ${s.id}: ${s.reason ?? 'failed'}`);
     out.err('  hint: these failures came from the environment (Docker, a registry), not from the images: make the base images available (docker load, a reachable registry) and run again');
   }
-  return { report, code };
+  return { report, code, dir, written };
 }

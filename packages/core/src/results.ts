@@ -62,6 +62,20 @@ export interface StageOutcome {
   log?: string[];
   /** Succeeded only after a retry (a worker died, the environment failed once). */
   flaky?: boolean;
+  /** The result of an earlier run was reused: nothing was built or checked again. */
+  cached?: CacheHit;
+}
+
+/** Where a reused (cached) stage result comes from. */
+export interface CacheHit {
+  /** The input hash the stage was looked up by (`sha256:…`). */
+  key: string;
+  /** The run that built the image or checked it. */
+  runId?: string;
+  /** When that run built or checked it (ISO 8601). */
+  at?: string;
+  /** Where that run wrote its evidence, when the controller recorded it. */
+  evidenceDir?: string;
 }
 
 /** Whether a result fails its image: a required, unwaived `fail`. */

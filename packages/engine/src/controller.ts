@@ -1,7 +1,10 @@
-import { describeError, InfrastructureError, type PipelineSpec, type Plan, type RunStatus } from '@fipsyard/core';
-import type { Redis, RunEvent, RunRecord, RunStore, StageQueue } from '@fipsyard/queue';
+import { describeError, InfrastructureError, requirementsKey, unschedulableReason, type PipelineSpec, type Plan, type RunStatus } from '@fipsyard/core';
+import type { Redis, RunEvent, RunOptions, RunRecord, RunStore, StageQueue } from '@fipsyard/queue';
 import type { RunSnapshot } from '@fipsyard/report';
 import type { RunObserver } from './observer.js';
+import { enqueueStage, requirementsOf } from './routing.js';
+import { sweepRun } from './sweep.js';
+import { UnschedulableTracker, unmatched, type FleetView } from './unschedulable.js';
 
 export interface ControllerDeps {
   store: RunStore;
@@ -9,6 +12,8 @@ export interface ControllerDeps {
   /** A connection of its own for blocking reads of the event stream. */
   blocking: Redis;
   observer: Required<RunObserver>;
+  /** Live workers and their labels; without it, stages that no worker can take are not detected. */
+  fleet?: FleetView;
 }
 
 export interface RunSubmission {
@@ -16,17 +21,26 @@ export interface RunSubmission {
   pipeline: PipelineSpec;
   plan: Plan;
   host?: Record<string, unknown>;
+  options?: RunOptions;
 }
 
 /** Stores the run's DAG in Redis and queues the stages that can start at once. */
-export async function submitRun(deps: ControllerDeps, run: RunSubmission): Promise<void> {
+export async function submitRun(deps: ControllerDeps, run: RunSubmission, graceMs = DEFAULT_UNSCHEDULABLE_MS): Promise<void> {
   const ready = await deps.store.createRun(run);
   deps.observer.runStarted({ runId: run.runId, stages: run.plan.stages.map((s) => ({ id: s.id, kind: s.kind, image: s.image })) });
   for (const id of ready) {
-    const stage = run.plan.stages.find((s) => s.id === id);
-    if (!stage) continue;
-    await deps.queue.enqueue(stage.kind, { runId: run.runId, stageId: id });
-    deps.observer.stageQueued({ stage: id });
+    if (await enqueueStage(deps.queue, run, id)) deps.observer.stageQueued({ stage: id });
+  }
+  await warnUnschedulable(deps, run, graceMs);
+}
+
+/** Says at once which stages no live worker can take (they fail after the grace period unless one joins). */
+async function warnUnschedulable(deps: ControllerDeps, run: RunSubmission, graceMs: number): Promise<void> {
+  const constrained = run.plan.stages.map((s) => ({ id: s.id, requires: requirementsOf(run, s.id) })).filter((s) => requirementsKey(s.requires) !== '');
+  if (!deps.fleet || constrained.length === 0) return;
+  const workers = await deps.fleet.liveWorkers();
+  for (const s of unmatched(constrained, workers)) {
+    deps.observer.notice(`warning: ${s.id} cannot run yet: ${unschedulableReason(s.requires, workers)}; it fails after ${graceMs < 10_000 ? `${graceMs} ms` : `${Math.round(graceMs / 1000)} s`} unless such a worker joins`);
   }
 }
 
@@ -39,7 +53,11 @@ export interface FollowOptions {
   afterEventId?: string;
   /** Give up (InfrastructureError) when Redis stays unreachable this long. Default 30 s. */
   redisDownLimitMs?: number;
+  /** Fail a stage no live worker can take after this long (needs `deps.fleet`). Default 30 s. */
+  unschedulableMs?: number;
 }
+
+export const DEFAULT_UNSCHEDULABLE_MS = 30_000;
 
 /**
  * Follows a run's event stream until it finishes, telling the observer. Every few seconds it
@@ -54,7 +72,8 @@ export async function followRun(deps: ControllerDeps, runId: string, options: Fo
   let warned = false;
   let redisDownSince: number | undefined;
   const downLimit = options.redisDownLimitMs ?? 30_000;
-  const plan = (await deps.store.getRun(runId))?.plan;
+  const record = await deps.store.getRun(runId);
+  const tracker = new UnschedulableTracker(options.unschedulableMs ?? DEFAULT_UNSCHEDULABLE_MS);
   const aborted = abortPromise(options.signal);
 
   /** Tells the observer about events; returns the run's final status when one says so. */
@@ -69,6 +88,7 @@ export async function followRun(deps: ControllerDeps, runId: string, options: Fo
         case 'stage-finished': {
           const ev: Parameters<typeof deps.observer.stageFinished>[0] = { stage: e.stage, status: e.status, at: e.at };
           if (e.reason) ev.reason = e.reason;
+          if (e.cached) ev.cached = true;
           deps.observer.stageFinished(ev);
           break;
         }
@@ -117,10 +137,7 @@ export async function followRun(deps: ControllerDeps, runId: string, options: Fo
       if (!final) deps.observer.runFinished({ runId, status });
       return status;
     }
-    for (const id of await deps.store.readyStages(runId)) {
-      const stage = plan?.stages.find((s) => s.id === id);
-      if (stage) await deps.queue.enqueue(stage.kind, { runId, stageId: id });
-    }
+    if (record) await sweepRun(deps, record, tracker);
     if (!started && !warned && Date.now() - begun > (options.idleWarningMs ?? 10_000) && (await deps.queue.workerCount()) === 0) {
       warned = true;
       deps.observer.notice('no worker is connected to this Redis: start one with `fipsyard worker` (REDIS_URL set), or run without --workers 0');

@@ -4,11 +4,16 @@ import {
   isInfrastructureError,
   type Logger,
   type StageKind,
+  type CacheHit,
   type StageOutcome,
+  type TestOutput,
 } from '@fipsyard/core';
-import { LABELS, type CheckSuite, type ContainerRuntime, type StageContext, type StagePlugin } from '@fipsyard/plugin-api';
-import type { RunRecord, RunStore, StageJob, StageQueue } from '@fipsyard/queue';
+import { LABELS, type CheckSuite, type ContainerRuntime, type EngineInfo, type StageContext, type StagePlugin } from '@fipsyard/plugin-api';
+import type { RunRecord, RunStore, StageJob, StageQueue, VerdictStore } from '@fipsyard/queue';
+import { readFileSync } from 'node:fs';
+import { pluginFingerprints, verdictCacheKey } from './verdict-key.js';
 import { loadPluginSuites, mergeSuites } from './plugins.js';
+import { enqueueStage } from './routing.js';
 
 export interface StageExecutorDeps {
   store: RunStore;
@@ -24,6 +29,12 @@ export interface StageExecutorDeps {
   defaultTimeouts?: { buildMs: number; testMs: number };
   /** Attempts for a stage failing from the environment (Docker, registry). Default 4 (backoff 1, 2, 4 s). */
   infrastructureAttempts?: number;
+  /** Passed verdicts of earlier runs. Without it, test stages are never cached. */
+  verdicts?: VerdictStore;
+  /** The tool's version: an input of every cache key. */
+  toolVersion?: string;
+  /** A hash of the code that decides verdicts (check plugins): an input of the verdict key. */
+  checksFingerprint?: string;
 }
 
 const DEFAULT_TIMEOUTS = { buildMs: 60 * 60_000, testMs: 30 * 60_000 };
@@ -38,6 +49,7 @@ export class StageExecutor {
   private readonly suites: ReadonlyMap<string, CheckSuite>;
   private readonly runs = new Map<string, RunRecord>();
   private readonly runSuites = new Map<string, Promise<ReadonlyMap<string, CheckSuite>>>();
+  private engine: Promise<EngineInfo> | undefined;
 
   constructor(private readonly deps: StageExecutorDeps) {
     this.workerName = deps.workerName ?? `${hostname()}-${process.pid}`;
@@ -73,10 +85,8 @@ export class StageExecutor {
     // Passed only after a retry: say so, a flaky environment is worth knowing about.
     if (outcome.status === 'succeeded' && attempt > 1) outcome.flaky = true;
     const fin = await store.finishStage(job.runId, job.stageId, outcome);
-    for (const id of fin.released) {
-      const next = run.plan.stages.find((s) => s.id === id);
-      if (next) await this.deps.queue.enqueue(next.kind, { runId: job.runId, stageId: id });
-    }
+    // Each released stage goes to the queue of its requirements (routing.ts).
+    for (const id of fin.released) await enqueueStage(this.deps.queue, run, id);
     if (fin.runFinished) {
       this.runs.delete(job.runId);
       this.runSuites.delete(job.runId);
@@ -134,7 +144,12 @@ export class StageExecutor {
       signal,
       labels: { [LABELS.managed]: 'true', [LABELS.run]: run.runId, [LABELS.stage]: stageId, [LABELS.pipeline]: run.pipeline.name },
       suites: this.suites,
+      useCache: run.options?.noCache !== true && run.options?.noReuse !== true,
     };
+    if (this.deps.toolVersion) ctx.toolVersion = this.deps.toolVersion;
+    if (run.options?.noCache) ctx.engineCache = false;
+    const verdicts = this.deps.verdicts;
+    if (verdicts) ctx.buildIndex = { get: (key) => verdicts.builtImage(key), set: (key, id) => verdicts.setBuiltImage(key, id) };
     if (kind === 'test' && run.pipeline.plugins?.length) {
       try {
         ctx.suites = await this.suitesFor(run);
@@ -151,6 +166,14 @@ export class StageExecutor {
       if (built) ctx.builtImageId = built;
     }
     log.info(`${kind} started (attempt ${attempt})`);
+    const verdictKey = kind === 'test' && ctx.builtImageId && this.deps.verdicts ? await this.verdictKey(run, ctx, ctx.builtImageId).catch(() => undefined) : undefined;
+    if (verdictKey && ctx.useCache) {
+      const hit = await this.cachedVerdict(ctx, verdictKey);
+      if (hit) {
+        await logChain;
+        return this.promote(ctx, hit);
+      }
+    }
     // One owner of the stage's time limit: the plugin sees a signal that fires on timeout or cancel.
     const defaults = this.deps.defaultTimeouts ?? DEFAULT_TIMEOUTS;
     const limitMs = kind === 'build' ? (image.timeouts?.buildMs ?? defaults.buildMs) : (image.timeouts?.testMs ?? defaults.testMs);
@@ -171,9 +194,48 @@ export class StageExecutor {
       clearTimeout(timeout);
       await logChain;
     }
-    if (kind === 'test' && outcome.status === 'succeeded') outcome = await this.promote(ctx, outcome);
+    if (kind === 'test' && outcome.status === 'succeeded') {
+      if (verdictKey && outcome.output?.kind === 'test') await this.remember(run, verdictKey, outcome.output.test, log);
+      outcome = await this.promote(ctx, outcome);
+    }
     log.info(`${kind} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''}`);
     return outcome;
+  }
+
+  /** The verdict cache key of this test stage (see verdict-key.ts). */
+  private async verdictKey(run: RunRecord, ctx: StageContext, imageId: string): Promise<string> {
+    this.engine ??= this.deps.runtime.info();
+    const engine = await this.engine;
+    return verdictCacheKey({
+      toolVersion: `${this.deps.toolVersion ?? 'unknown'}+${this.deps.checksFingerprint ?? ''}`,
+      imageId,
+      image: ctx.image,
+      today: (ctx.now?.() ?? new Date()).toISOString().slice(0, 10),
+      plugins: pluginFingerprints(run.pipeline.plugins ?? []),
+      host: { kernelFipsEnabled: kernelFipsFlag(), kernelVersion: engine.kernelVersion, architecture: engine.architecture },
+    });
+  }
+
+  /** A passing verdict for exactly this image and these checks, while the image is still there. */
+  private async cachedVerdict(ctx: StageContext, key: string): Promise<StageOutcome | undefined> {
+    const verdicts = this.deps.verdicts;
+    if (!verdicts || !ctx.builtImageId) return undefined;
+    const v = await verdicts.get(key).catch(() => undefined);
+    if (!v || v.imageId !== ctx.builtImageId || !(await ctx.runtime.inspectImage(v.imageId))) return undefined;
+    const cached: CacheHit = { key, runId: v.runId, at: v.at };
+    const dir = await verdicts.evidenceDir(v.runId).catch(() => undefined);
+    if (dir) cached.evidenceDir = dir;
+    ctx.buildLog(`cached: image ${v.imageId} passed these checks in run ${v.runId} at ${v.at}${dir ? ` (evidence: ${dir})` : ''}`);
+    ctx.logger.info(`test cached from run ${v.runId}`);
+    return { status: 'succeeded', output: { kind: 'test', test: { ...v.test, tagged: [] } }, cached };
+  }
+
+  private async remember(run: RunRecord, key: string, test: TestOutput, log: Logger): Promise<void> {
+    try {
+      await this.deps.verdicts?.put(key, { imageId: test.imageId, runId: run.runId, at: new Date().toISOString(), worker: this.workerName, test: { ...test, tagged: [] } });
+    } catch (err) {
+      log.warn(`could not record the verdict in the cache: ${describeError(err)}`);
+    }
   }
 
   /**
@@ -192,5 +254,14 @@ export class StageExecutor {
       test.tagged.push(tag);
     }
     return outcome;
+  }
+}
+
+/** The host kernel's FIPS flag as this worker sees it; null where the kernel has none. */
+function kernelFipsFlag(): string | null {
+  try {
+    return readFileSync('/proc/sys/crypto/fips_enabled', 'utf8').trim();
+  } catch {
+    return null;
   }
 }

@@ -5,7 +5,8 @@ export interface RunObserver {
   runStarted?(e: { runId: string; stages: { id: string; kind: StageKind; image: string }[] }): void;
   stageQueued?(e: { stage: string }): void;
   stageStarted?(e: { stage: string; worker: string; attempt: number; at: string }): void;
-  stageFinished?(e: { stage: string; status: 'succeeded' | 'failed' | 'skipped'; reason?: string; at: string }): void;
+  /** `cached`: the stage's result was reused from an earlier run (nothing rebuilt or re-checked). */
+  stageFinished?(e: { stage: string; status: 'succeeded' | 'failed' | 'skipped'; reason?: string; at: string; cached?: boolean }): void;
   buildLog?(e: { stage: string; line: string }): void;
   notice?(message: string): void;
   runFinished?(e: { runId: string; status: RunStatus }): void;

@@ -19,14 +19,7 @@ export class PluginLoadError extends FipsyardError {
 export async function loadPluginSuites(refs: readonly PluginRef[]): Promise<CheckSuite[]> {
   const out: CheckSuite[] = [];
   for (const ref of refs) {
-    let file: string;
-    try {
-      file = /^(\.{1,2}\/|\/)/.test(ref.specifier)
-        ? path.resolve(ref.baseDir, ref.specifier)
-        : createRequire(path.join(ref.baseDir, 'package.json')).resolve(ref.specifier);
-    } catch (err) {
-      throw new PluginLoadError(ref.specifier, `not found from ${ref.baseDir} (${describeError(err)})`, err);
-    }
+    const file = resolvePluginFile(ref);
     let mod: Record<string, unknown>;
     try {
       mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -44,6 +37,17 @@ export async function loadPluginSuites(refs: readonly PluginRef[]): Promise<Chec
     }
   }
   return out;
+}
+
+/** The module file a plugin reference names: a path from the pipeline's directory, or an npm package. */
+export function resolvePluginFile(ref: PluginRef): string {
+  try {
+    return /^(\.{1,2}\/|\/)/.test(ref.specifier)
+      ? path.resolve(ref.baseDir, ref.specifier)
+      : createRequire(path.join(ref.baseDir, 'package.json')).resolve(ref.specifier);
+  } catch (err) {
+    throw new PluginLoadError(ref.specifier, `not found from ${ref.baseDir} (${describeError(err)})`, err);
+  }
 }
 
 /** Built-in suites plus a run's plugin suites; a plugin may not replace a built-in. */

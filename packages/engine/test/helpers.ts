@@ -97,6 +97,12 @@ export class FakeRuntime implements ContainerRuntime {
     this.timeline.push(`built ${image}`);
     return { status: 'built', imageId, logTail: [`Successfully built ${imageId}`] };
   }
+  async hashContext(): Promise<string> {
+    return 'sha256:context';
+  }
+  async findImageByLabel(): Promise<ImageInfo | undefined> {
+    return undefined;
+  }
   async inspectImage(): Promise<ImageInfo | undefined> {
     return undefined;
   }
@@ -113,6 +119,16 @@ export class FakeRuntime implements ContainerRuntime {
   }
   async remove(): Promise<void> {}
   async removeContainersByLabel(): Promise<string[]> {
+    return [];
+  }
+  // Registry mode is not exercised by these fakes.
+  async pushImage(): Promise<never> {
+    throw new Error('FakeRuntime.pushImage: not implemented');
+  }
+  async pullImage(): Promise<never> {
+    throw new Error('FakeRuntime.pullImage: not implemented');
+  }
+  async imageDigests(): Promise<string[]> {
     return [];
   }
 }

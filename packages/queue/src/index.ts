@@ -1,8 +1,14 @@
 export { connectRedis, redactUrl } from './redis.js';
 export type { Redis, RedisConnectOptions } from './redis.js';
 export { RunStore } from './run-store.js';
-export type { RunRecord, StageRecord, StageState, RunEvent, FinishResult, RunStoreOptions } from './run-store.js';
+export type { RunRecord, RunOptions, StageRecord, StageState, RunEvent, FinishResult, RunStoreOptions } from './run-store.js';
+export { VerdictStore } from './verdict-store.js';
+export type { Verdict } from './verdict-store.js';
 export { StageQueue, StageWorkers, jobIdFor, QUEUE_NAMES } from './stage-queue.js';
-export type { StageJob, StageProcessor, StageGiveUp, StageQueueOptions, StageWorkersOptions } from './stage-queue.js';
+export type { StageJob, StageProcessor, StageGiveUp, StageQueueOptions, StageWorkersOptions, QueueDepth } from './stage-queue.js';
+export { queueNameFor } from './routing.js';
+export type { RoutedQueue } from './routing.js';
+export { WorkerRegistry, WorkerHeartbeat } from './worker-registry.js';
+export type { WorkerInfo, RunningStage, WorkerRegistryOptions, HeartbeatOptions } from './worker-registry.js';
 export { startEmbeddedRedis } from './embedded-redis.js';
 export type { EmbeddedRedis, EmbeddedRedisOptions } from './embedded-redis.js';

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Plan, PipelineSpec, RunStatus, StageOutcome } from '@fipsyard/core';
 import { runKeys, runsIndexKey } from './keys.js';
 import { CANCEL_RUN, CLAIM_STAGE, FINISH_STAGE } from './scripts.js';
+import { FINISH_RUN_IF_DONE } from './finish-run.js';
 
 export type StageState = 'pending' | 'ready' | 'running' | 'succeeded' | 'failed' | 'skipped';
 
@@ -27,11 +28,20 @@ export interface RunRecord {
   finishedAt?: string;
   /** Facts about where it runs (engine, host), recorded once. */
   host?: Record<string, unknown>;
+  options?: RunOptions;
+}
+
+/** How the run was asked for, as every worker must know it. */
+export interface RunOptions {
+  /** `--no-cache`: build and check everything again, without the engine's layer cache either. */
+  noCache?: boolean;
+  /** FIPSYARD_CACHE=off: do not reuse images or verdicts of earlier runs (layer cache still used). */
+  noReuse?: boolean;
 }
 
 export type RunEvent =
   | { id: string; type: 'stage-started'; stage: string; worker: string; attempt: number; at: string }
-  | { id: string; type: 'stage-finished'; stage: string; status: 'succeeded' | 'failed' | 'skipped'; reason?: string; at: string }
+  | { id: string; type: 'stage-finished'; stage: string; status: 'succeeded' | 'failed' | 'skipped'; reason?: string; at: string; cached?: boolean }
   | { id: string; type: 'run-finished'; status: RunStatus; at: string }
   | { id: string; type: 'log'; stage: string; line: string };
 
@@ -72,7 +82,7 @@ export class RunStore {
   }
 
   /** Stores a new run; returns the stages ready at once. */
-  async createRun(run: { runId: string; pipeline: PipelineSpec; plan: Plan; host?: Record<string, unknown> }): Promise<string[]> {
+  async createRun(run: { runId: string; pipeline: PipelineSpec; plan: Plan; host?: Record<string, unknown>; options?: RunOptions }): Promise<string[]> {
     const k = this.keys(run.runId);
     if ((await this.redis.exists(k.run)) === 1) throw new Error(`run ${run.runId} already exists`);
     const dependents = new Map<string, string[]>(run.plan.stages.map((s) => [s.id, []]));
@@ -88,6 +98,7 @@ export class RunStore {
       total: String(run.plan.stages.length),
       done: '0',
       host: JSON.stringify(run.host ?? {}),
+      options: JSON.stringify(run.options ?? {}),
     });
     m.hset(k.status, Object.fromEntries(run.plan.stages.map((s) => [s.id, s.needs.length === 0 ? 'ready' : 'pending'])));
     m.hset(k.remaining, Object.fromEntries(run.plan.stages.map((s) => [s.id, String(s.needs.length)])));
@@ -111,6 +122,7 @@ export class RunStore {
       host: JSON.parse(h['host'] ?? '{}') as Record<string, unknown>,
     };
     if (h['finishedAt']) rec.finishedAt = h['finishedAt'];
+    if (h['options']) rec.options = JSON.parse(h['options']) as RunOptions;
     return rec;
   }
 
@@ -151,7 +163,7 @@ export class RunStore {
   async finishStage(runId: string, stageId: string, outcome: StageOutcome): Promise<FinishResult> {
     const k = this.keys(runId);
     const at = this.now().toISOString();
-    const raw = (await this.redis.eval(FINISH_STAGE, 6, k.run, k.status, k.remaining, k.dependents, k.result, k.events, stageId, outcome.status, JSON.stringify({ outcome, finishedAt: at }), at, outcome.reason ?? '')) as (number | string)[];
+    const raw = (await this.redis.eval(FINISH_STAGE, 6, k.run, k.status, k.remaining, k.dependents, k.result, k.events, stageId, outcome.status, JSON.stringify({ outcome, finishedAt: at }), at, outcome.reason ?? '', outcome.cached ? '1' : '')) as (number | string)[];
     const applied = raw[0] === 1;
     const runFinished = raw[1] === 1;
     const rest = raw.slice(2).map(String);
@@ -208,6 +220,25 @@ export class RunStore {
     return ids.filter((_, i) => alive[i] === 1).slice(0, limit);
   }
 
+  /** Runs still marked running, newest first (the fleet controller sweeps them). */
+  async runningRuns(): Promise<string[]> {
+    const ids = await this.redis.zrevrange(runsIndexKey(this.prefix), 0, -1);
+    if (ids.length === 0) return [];
+    const m = this.redis.multi();
+    for (const id of ids) m.hget(this.keys(id).run, 'status');
+    const res = (await m.exec()) ?? [];
+    return ids.filter((_, i) => res[i]?.[1] === 'running');
+  }
+
+  /** Ends a run whose stages are all finished but which is still marked running; its final status, or undefined. */
+  async finishRunIfDone(runId: string): Promise<RunStatus | undefined> {
+    const k = this.keys(runId);
+    const final = (await this.redis.eval(FINISH_RUN_IF_DONE, 3, k.run, k.status, k.events, this.now().toISOString())) as string | null;
+    if (!final) return undefined;
+    await this.expire(runId);
+    return final as RunStatus;
+  }
+
   /** Marks a stage failed whose worker gave up on it (retries exhausted, stalled too often). */
   async failStage(runId: string, stageId: string, reason: string): Promise<FinishResult> {
     return this.finishStage(runId, stageId, { status: 'failed', reason, infrastructure: true });
@@ -221,6 +252,7 @@ function toEvent(id: string, f: Record<string, string>): RunEvent {
     case 'stage-finished': {
       const e: RunEvent = { id, type: 'stage-finished', stage: f['stage'] ?? '', status: (f['status'] ?? 'failed') as 'succeeded', at: f['at'] ?? '' };
       if (f['reason']) e.reason = f['reason'];
+      if (f['cached'] === '1') e.cached = true;
       return e;
     }
     case 'run-finished':

@@ -23,7 +23,7 @@ return attempt
 
 /**
  * KEYS: run, status, remaining, dependents, result, events.
- * ARGV: stageId, status (succeeded|failed), resultJson, now, reason.
+ * ARGV: stageId, status (succeeded|failed), resultJson, now, reason, cached ('1' or '').
  * Returns {applied, runFinished, released..., '|', skipped...}.
  */
 export const FINISH_STAGE = `
@@ -32,7 +32,7 @@ local st = redis.call('HGET', KEYS[2], stage)
 if st ~= 'running' and st ~= 'ready' then return {0, 0} end
 redis.call('HSET', KEYS[2], stage, ARGV[2])
 redis.call('HSET', KEYS[5], stage, ARGV[3])
-redis.call('XADD', KEYS[6], 'MAXLEN', '~', '100000', '*', 'type', 'stage-finished', 'stage', stage, 'status', ARGV[2], 'reason', ARGV[5], 'at', ARGV[4])
+redis.call('XADD', KEYS[6], 'MAXLEN', '~', '100000', '*', 'type', 'stage-finished', 'stage', stage, 'status', ARGV[2], 'reason', ARGV[5], 'at', ARGV[4], 'cached', ARGV[6])
 local released = {}
 local skipped = {}
 local direct = cjson.decode(redis.call('HGET', KEYS[4], stage) or '[]')

@@ -2,10 +2,13 @@ import { CancelledError, ExitCode, formatDiagnostic, LABELS, type Logger } from 
 import { cancelRun, fanOut, followRun, hostFacts, newRunId, snapshotRun, submitRun, type RunObserver } from '@fipsyard/engine';
 import { planStages } from '@fipsyard/pipeline';
 import { DockerRuntime } from '@fipsyard/runtime';
+import { VerdictStore } from '@fipsyard/queue';
 import { redisOptions, type EnvConfig } from '../config.js';
 import { loadOrThrow } from '../load.js';
-import { progressObserver } from '../progress.js';
+import { openProgress } from '../progress/open.js';
 import { openRedis, startLocalWorkers, type LocalWorkers } from '../session.js';
+import { workerLabels } from '../labels.js';
+import { WorkerRegistry } from '@fipsyard/queue';
 import type { Output } from '../output.js';
 import { TOOL_VERSION } from '../version.js';
 import { finishReport, prepareReportDir } from '../write-report.js';
@@ -22,6 +25,12 @@ export interface RunOptions {
   verbose: boolean;
   /** Directory build contexts must stay inside. */
   root?: string;
+  /** `--label NAME=VALUE`: labels the in-process workers advertise besides the automatic ones. */
+  labels?: Record<string, string>;
+  /** Build and check everything again. */
+  noCache?: boolean;
+  /** How progress is shown (`--progress`, resolved from `auto`). Default `plain`. */
+  progress?: 'tty' | 'plain' | 'json';
 }
 
 /** `fipsyard run FILE`: validate, plan, queue, follow, report. Returns the exit code. */
@@ -46,7 +55,7 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
   if (opts.workers > 0) host = await hostFacts(runtime);
   else host = await hostFacts(runtime).catch(() => ({ note: 'Docker Engine not reachable from the controller; see each stage worker' }));
 
-  const session = await openRedis(cfg.redisUrl, log, redisOptions(cfg));
+  const session = await openRedis(cfg.redisUrl, log, redisOptions(cfg), cfg.stateDir);
   let workers: LocalWorkers | undefined;
   const runId = opts.resume ?? newRunId();
   const cancel = new AbortController();
@@ -60,20 +69,25 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
     out.err(`${sig}: cancelling run ${runId} (press Ctrl-C again to exit at once)`);
     cancel.abort(new CancelledError());
   };
+  const progress = openProgress(opts.progress ?? 'plain', { out, verbose: opts.verbose });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    if (opts.workers > 0) workers = await startLocalWorkers(opts.workers, session, runtime, log, cfg.stallMs);
-    const observers: RunObserver[] = [progressObserver({ style: out.style, write: (l) => out.line(l), verbose: opts.verbose })];
-    const deps = { store: session.store, queue: session.queue, blocking: session.blocking, observer: fanOut(observers) };
+    if (opts.workers > 0) {
+      const labels = workerLabels({ architecture: String(host['architecture'] ?? '') }, cfg.workerLabels, opts.labels ?? {}, log);
+      workers = await startLocalWorkers(opts.workers, session, runtime, log, cfg.stallMs, 1, labels);
+    }
+    const observers: RunObserver[] = [progress.observer];
+    const deps = { store: session.store, queue: session.queue, blocking: session.blocking, observer: fanOut(observers), fleet: new WorkerRegistry(session.command) };
     if (submission) {
-      await submitRun(deps, { runId, pipeline: submission.spec, plan: submission.plan, host });
+      await submitRun(deps, { runId, pipeline: submission.spec, plan: submission.plan, host, options: { noCache: opts.noCache === true, noReuse: !cfg.reuse } }, cfg.unschedulableMs);
     } else {
       const run = await session.store.getRun(runId);
       if (!run) throw new UsageError(`no run ${runId} in this Redis`, { hint: 'fipsyard status shows recent runs; finished runs expire after 7 days' });
-      out.line(`${out.style.bold('fipsyard')} resuming run ${runId} (${run.status}): finished stages are not run again`);
+      progress.out.line(`${progress.out.style.bold('fipsyard')} resuming run ${runId} (${run.status}): finished stages are not run again`);
+      deps.observer.runStarted({ runId, stages: run.plan.stages.map((s) => ({ id: s.id, kind: s.kind, image: s.image })) });
     }
-    const status = await followRun(deps, runId, { signal: cancel.signal });
+    const status = await followRun(deps, runId, { signal: cancel.signal, unschedulableMs: cfg.unschedulableMs });
     if (status === undefined) {
       const running = await cancelRun(deps, runId, 'cancelled by user');
       workers?.cancel(runId, running);
@@ -84,9 +98,15 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
     const swept = await runtime.removeContainersByLabel({ [LABELS.run]: runId }).catch(() => []);
     if (swept.length) log.warn(`removed ${swept.length} leftover container(s) of the run`);
 
-    const { code } = finishReport(await snapshotRun(session.store, runId, TOOL_VERSION), reportDir, out);
+    const snapshot = await snapshotRun(session.store, runId, TOOL_VERSION);
+    progress.stop(snapshot.status === 'running' ? undefined : snapshot.status);
+    const { code, dir, report, written } = finishReport(snapshot, reportDir, progress.out);
+    progress.finished({ runId, status: report.status, exitCode: code, reports: written });
+    // Later runs that reuse this run's verdicts point at its evidence.
+    await new VerdictStore(session.command).setEvidenceDir(runId, dir).catch(() => undefined);
     return code;
   } finally {
+    progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await workers?.close(true).catch(() => undefined);

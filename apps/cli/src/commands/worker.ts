@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
-import { UsageError, type Logger } from '@fipsyard/core';
+import { formatLabels, UsageError, type Logger } from '@fipsyard/core';
 import { defaultPlugins, defaultSuites, StageExecutor } from '@fipsyard/engine';
-import { connectRedis, RunStore, StageQueue, StageWorkers, redactUrl } from '@fipsyard/queue';
+import { connectRedis, RunStore, StageQueue, StageWorkers, VerdictStore, WorkerHeartbeat, WorkerRegistry, redactUrl } from '@fipsyard/queue';
+import { workerLabels } from '../labels.js';
+import { TOOL_VERSION, toolFingerprint } from '../version.js';
 import { DockerRuntime } from '@fipsyard/runtime';
 import { redisOptions, type EnvConfig } from '../config.js';
 import type { Output } from '../output.js';
@@ -10,6 +12,8 @@ import { sweepLeftovers } from './gc.js';
 export interface WorkerOptions {
   concurrency: number;
   name?: string;
+  /** `--label NAME=VALUE`, besides the automatic labels and FIPSYARD_WORKER_LABELS. */
+  labels?: Record<string, string>;
 }
 
 /** `fipsyard worker`: a standalone fleet worker on REDIS_URL, until SIGINT/SIGTERM. */
@@ -22,9 +26,13 @@ export async function workerCommand(opts: WorkerOptions, cfg: EnvConfig, out: Ou
   const name = opts.name ?? `${hostname()}-${process.pid}`;
   const store = new RunStore(command);
   const queue = new StageQueue(command);
-  const executor = new StageExecutor({ store, queue, runtime, plugins: defaultPlugins, suites: defaultSuites, logger: log.child({ worker: name }), workerName: name });
+  const executor = new StageExecutor({ store, queue, runtime, plugins: defaultPlugins, suites: defaultSuites, logger: log.child({ worker: name }), workerName: name, verdicts: new VerdictStore(command), toolVersion: TOOL_VERSION, checksFingerprint: toolFingerprint() });
+  const labels = workerLabels(engine, cfg.workerLabels, opts.labels ?? {}, log);
+  const heartbeat = new WorkerHeartbeat(new WorkerRegistry(command), { name, host: hostname(), pid: process.pid, version: TOOL_VERSION, concurrency: opts.concurrency, labels, startedAt: new Date().toISOString() });
   const workers = new StageWorkers(connection, executor.process, {
     name,
+    labels,
+    heartbeat,
     concurrency: opts.concurrency,
     onGiveUp: executor.giveUp,
     lockDurationMs: cfg.stallMs,
@@ -35,7 +43,7 @@ export async function workerCommand(opts: WorkerOptions, cfg: EnvConfig, out: Ou
   // Runs it does not know may belong to another controller on the same engine: left alone.
   const swept = await sweepLeftovers(runtime, async (runId) => ['passed', 'failed', 'cancelled'].includes((await store.runStatus(runId)) ?? 'unknown')).catch(() => []);
   if (swept.length) out.err(`removed ${swept.length} leftover container(s) of finished runs`);
-  out.err(`worker ${name} ready: Redis ${redactUrl(cfg.redisUrl)}, Docker ${engine.serverVersion} (API ${engine.apiVersion}), concurrency ${opts.concurrency}`);
+  out.err(`worker ${name} ready: Redis ${redactUrl(cfg.redisUrl)}, Docker ${engine.serverVersion} (API ${engine.apiVersion}), concurrency ${opts.concurrency}, labels ${formatLabels(labels)}`);
   await new Promise<void>((resolve) => {
     let signals = 0;
     const stop = (sig: NodeJS.Signals) => {

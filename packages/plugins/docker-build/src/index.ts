@@ -1,7 +1,8 @@
-import { describeError, type StageOutcome } from '@fipsyard/core';
+import { describeError, type CacheHit, type StageOutcome } from '@fipsyard/core';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { definePlugin, LABELS, type StageContext } from '@fipsyard/plugin-api';
+import { definePlugin, LABELS, type ImageInfo, type StageContext } from '@fipsyard/plugin-api';
+import { buildCacheKey, type BuildInputs } from './cache-key.js';
 import { externalFromRefs } from './from-refs.js';
 
 /**
@@ -21,9 +22,23 @@ export const dockerBuildPlugin = definePlugin({
       labels[LABELS.parentImage] = ctx.parentImageId;
       labels[LABELS.parentName] = image.parent;
     }
-    ctx.logger.info('building', { context: image.context, dockerfile: image.dockerfile });
+    const key = await cacheKey(ctx, args);
+    labels[LABELS.buildKey] = key;
+    if (ctx.useCache !== false) {
+      const hit = await findBuilt(ctx, key);
+      if (hit) return reuse(ctx, hit, key);
+    }
+    ctx.logger.info('building', { context: image.context, dockerfile: image.dockerfile, key });
     const result = await runtime.build(
-      { context: image.context, dockerfile: image.dockerfile, args, secretArgs: image.secretArgs, labels, onLog: (l) => ctx.buildLog(l) },
+      {
+        context: image.context,
+        dockerfile: image.dockerfile,
+        args,
+        secretArgs: image.secretArgs,
+        labels,
+        ...(ctx.engineCache === false ? { noCache: true } : {}),
+        onLog: (l) => ctx.buildLog(l),
+      },
       ctx.signal,
     );
     if (result.status === 'failed') {
@@ -37,6 +52,7 @@ export const dockerBuildPlugin = definePlugin({
         log: result.logTail,
       };
     }
+    await ctx.buildIndex?.set(key, result.imageId).catch((err: unknown) => ctx.logger.warn(`could not record the build in the cache index: ${describeError(err)}`));
     const output: StageOutcome['output'] = { kind: 'build', build: { imageId: result.imageId, logTail: result.logTail } };
     if (ctx.parentImageId) output.build.parentImageId = ctx.parentImageId;
     if (ctx.parentImageId) {
@@ -46,6 +62,56 @@ export const dockerBuildPlugin = definePlugin({
     return { status: 'succeeded', output };
   },
 });
+
+/** The build's input hash: context, Dockerfile, args, labels, parent and FROM image IDs, tool. */
+async function cacheKey(ctx: StageContext, args: Record<string, string>): Promise<string> {
+  const { image, runtime } = ctx;
+  const contextHash = await runtime.hashContext(image.context, image.dockerfile);
+  const fromImages: Record<string, string> = {};
+  let dockerfile = '';
+  try {
+    dockerfile = await readFile(path.join(image.context, image.dockerfile), 'utf8');
+  } catch {
+    // The build reports a missing Dockerfile; the key only needs to be stable.
+  }
+  for (const ref of externalFromRefs(dockerfile, args)) fromImages[ref] = (await runtime.inspectImage(ref))?.id ?? 'missing';
+  const inputs: BuildInputs = {
+    toolVersion: ctx.toolVersion ?? 'unknown',
+    contextHash,
+    dockerfile: image.dockerfile,
+    args,
+    secretArgs: image.secretArgs,
+    labels: image.labels,
+    fromImages,
+  };
+  if (ctx.parentImageId) inputs.parentImageId = ctx.parentImageId;
+  return buildCacheKey(inputs);
+}
+
+/**
+ * The image built earlier from this key, if the engine still has it and it carries the key: the
+ * index is only a pointer. Without an index, the engine is searched by label.
+ */
+async function findBuilt(ctx: StageContext, key: string): Promise<ImageInfo | undefined> {
+  if (!ctx.buildIndex) return ctx.runtime.findImageByLabel(LABELS.buildKey, key);
+  const id = await ctx.buildIndex.get(key).catch(() => undefined);
+  if (!id) return undefined;
+  const image = await ctx.runtime.inspectImage(id);
+  return image?.labels[LABELS.buildKey] === key ? image : undefined;
+}
+
+/** An image built earlier from the same inputs: reported as cached, nothing is built. */
+async function reuse(ctx: StageContext, hit: ImageInfo, key: string): Promise<StageOutcome> {
+  const builtBy = hit.labels[LABELS.run];
+  const line = `cached: image ${hit.id} has the same inputs (${key.slice(0, 19)}…)${builtBy ? `, built by run ${builtBy}` : ''}`;
+  ctx.buildLog(line);
+  ctx.logger.info(line);
+  const output: StageOutcome['output'] = { kind: 'build', build: { imageId: hit.id, logTail: [line] } };
+  if (ctx.parentImageId) output.build.parentImageId = ctx.parentImageId;
+  const cached: CacheHit = { key, at: hit.created };
+  if (builtBy) cached.runId = builtBy;
+  return { status: 'succeeded', output, cached };
+}
 
 /** The external FROM images of the Dockerfile that the engine does not have. */
 async function missingBaseImages(ctx: StageContext, args: Record<string, string>): Promise<string[]> {
@@ -75,3 +141,4 @@ async function verifyLineage(ctx: StageContext, imageId: string, parentId: strin
 }
 
 export { externalFromRefs } from './from-refs.js';
+export { buildCacheKey, type BuildInputs } from './cache-key.js';

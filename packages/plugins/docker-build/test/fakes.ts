@@ -64,6 +64,16 @@ export class FakeRuntime implements ContainerRuntime {
     throw new Error('FakeRuntime: builds never tag');
   }
 
+  /** What `hashContext` answers: tests change it to stand for a changed context. */
+  contextHash = 'sha256:context-1';
+  async hashContext(): Promise<string> {
+    return this.contextHash;
+  }
+
+  async findImageByLabel(label: string, value: string): Promise<ImageInfo | undefined> {
+    return [...this.images.values()].find((i) => i.labels[label] === value);
+  }
+
   async startIdle(): Promise<ContainerHandle> {
     throw new Error('FakeRuntime: builds start no container');
   }
@@ -75,6 +85,16 @@ export class FakeRuntime implements ContainerRuntime {
   async remove(): Promise<void> {}
 
   async removeContainersByLabel(): Promise<string[]> {
+    return [];
+  }
+  // Registry mode is not exercised by these fakes.
+  async pushImage(): Promise<never> {
+    throw new Error('FakeRuntime.pushImage: not implemented');
+  }
+  async pullImage(): Promise<never> {
+    throw new Error('FakeRuntime.pullImage: not implemented');
+  }
+  async imageDigests(): Promise<string[]> {
     return [];
   }
 

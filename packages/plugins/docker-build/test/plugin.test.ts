@@ -46,6 +46,7 @@ describe('dockerBuildPlugin', () => {
       'org.opencontainers.image.vendor': 'Acme',
       ...STAGE_LABELS,
       [LABELS.image]: 'fips-base',
+      [LABELS.buildKey]: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
     });
     expect(runtime.lastBuild().labels[LABELS.run]).toBe('run-7');
   });
@@ -202,7 +203,8 @@ describe('dockerBuildPlugin', () => {
       runtime.buildResult = { status: 'failed', error: 'exit code: 1', logTail: [], infrastructure: false };
       const outcome = await dockerBuildPlugin.run(buildContext(runtime, imageSpec({ context: dir })));
       expect(outcome.reason).toBe('build failed: exit code: 1');
-      expect(runtime.inspected).toEqual([]);
+      // Only the cache key looked the FROM image up, once; nothing went looking for missing images.
+      expect(runtime.inspected).toEqual(['alpine:3.20']);
     });
 
     it('is a plain build failure when the Dockerfile cannot be read', async () => {
