@@ -22,6 +22,7 @@ export function buildReport(run: RunSnapshot): RunReport {
     if (reason !== undefined && status !== 'succeeded') out.reason = reason;
     if (s?.outcome?.infrastructure) out.infrastructure = true;
     if (s?.outcome?.flaky) out.flaky = true;
+    if (s?.outcome?.cached && status === 'succeeded') out.cached = s.outcome.cached;
     if (s?.outcome?.log?.length && status === 'failed') out.log = s.outcome.log;
     return out;
   });
@@ -74,7 +75,7 @@ export function buildReport(run: RunSnapshot): RunReport {
     host: run.host ?? {},
     summary: {
       images: images.length,
-      stages: count(['succeeded', 'failed', 'skipped'] as const, stages.map((s) => s.status)),
+      stages: { ...count(['succeeded', 'failed', 'skipped'] as const, stages.map((s) => s.status)), cached: stages.filter((s) => s.cached).length },
       checks: count(['pass', 'fail', 'warn', 'skip'] as const, allChecks.map((c) => c.status)),
     },
     stages,

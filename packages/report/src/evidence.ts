@@ -91,6 +91,12 @@ export function summaryMarkdown(report: RunReport): string {
       if (c.command.length) lines.push('```', `$ ${c.command.join(' ')}`, `exit code: ${c.exitCode ?? 'none'}`, c.stdout.slice(0, 2000), c.stderr.slice(0, 2000), '```', '');
     }
   }
+  const reused = report.stages.filter((s) => s.kind === 'test' && s.cached);
+  if (reused.length) {
+    lines.push('', '## Verdicts reused from earlier runs', '');
+    lines.push('These images were not checked again: the exact image ID, check definitions, waivers, host kernel and check code matched a passing run, whose results are shown above.', '');
+    for (const s of reused) lines.push(`- ${s.image}: run \`${s.cached?.runId ?? '?'}\` at ${s.cached?.at ?? '?'}${s.cached?.evidenceDir ? `, evidence in \`${s.cached.evidenceDir}\`` : ''} (key \`${s.cached?.key ?? ''}\`)`);
+  }
   const stageFailures = report.stages.filter((s) => s.status !== 'succeeded');
   if (stageFailures.length) {
     lines.push('', '## Stages not succeeded', '');

@@ -1,4 +1,4 @@
-import type { CheckResult, MatrixOrigin, PipelineSpec, Plan, RunStatus, StageKind, StageOutcome } from '@fipsyard/core';
+import type { CacheHit, CheckResult, MatrixOrigin, PipelineSpec, Plan, RunStatus, StageKind, StageOutcome } from '@fipsyard/core';
 
 /** What the report is made from: a finished run as the store knows it. */
 export interface RunSnapshot {
@@ -36,7 +36,8 @@ export interface RunReport {
   startedAt: string;
   finishedAt: string;
   host: Record<string, unknown>;
-  summary: { images: number; stages: Record<ReportStageStatus, number>; checks: Record<CheckResult['status'], number> };
+  /** `cached` counts succeeded stages whose result was reused (they are in `succeeded` too). */
+  summary: { images: number; stages: Record<ReportStageStatus, number> & { cached: number }; checks: Record<CheckResult['status'], number> };
   stages: ReportStage[];
   images: ReportImage[];
 }
@@ -58,6 +59,8 @@ export interface ReportStage {
   infrastructure?: boolean;
   /** Succeeded only after a retry. */
   flaky?: boolean;
+  /** Nothing was built or checked: the result of an earlier run with the same inputs was reused. */
+  cached?: CacheHit;
   /** Last lines of output, for failed builds. */
   log?: string[];
 }

@@ -29,6 +29,8 @@ export function renderSummary(report: RunReport, style: Style = plainStyle): str
     const id = img.imageId ? img.imageId.replace(/^sha256:/, '').slice(0, 12) : 'not built';
     const parent = img.parent ? ` on ${img.parent}` : '';
     lines.push(`${colour(img.status, img.status.toUpperCase().padEnd(9))} ${style.bold(img.name)} ${style.dim(`${id}${parent}${img.tagged.length ? `  tagged ${img.tagged.join(', ')}` : ''}`)}`);
+    const reused = report.stages.find((s) => s.image === img.name && s.kind === 'test' && s.cached)?.cached;
+    if (reused) lines.push(style.dim(`          cached: checked in run ${reused.runId ?? '?'} at ${reused.at ?? '?'}${reused.evidenceDir ? `, evidence in ${reused.evidenceDir}` : ''}`));
     for (const st of report.stages.filter((s) => s.image === img.name && s.flaky)) {
       lines.push(style.yellow(`          ${st.kind}: flaky - succeeded on attempt ${st.attempts}`));
     }
@@ -49,7 +51,7 @@ export function renderSummary(report: RunReport, style: Style = plainStyle): str
   const s = report.summary;
   lines.push('');
   lines.push(
-    `${colour(report.status, style.bold(report.status.toUpperCase()))}  ${s.images} images; stages ${s.stages.succeeded} succeeded, ${s.stages.failed} failed, ${s.stages.skipped} skipped; checks ${s.checks.pass} pass, ${s.checks.fail} fail, ${s.checks.warn} warn, ${s.checks.skip} skip`,
+    `${colour(report.status, style.bold(report.status.toUpperCase()))}  ${s.images} images; stages ${s.stages.succeeded} succeeded${s.stages.cached ? ` (${s.stages.cached} cached)` : ''}, ${s.stages.failed} failed, ${s.stages.skipped} skipped; checks ${s.checks.pass} pass, ${s.checks.fail} fail, ${s.checks.warn} warn, ${s.checks.skip} skip`,
   );
   return lines.join('\n');
 }

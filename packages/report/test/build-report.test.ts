@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, reportExitCode, type RunReport, type StageSnapshot } from '@fipsyard/report';
+import { buildReport, renderSummary, reportExitCode, type RunReport, type StageSnapshot } from '@fipsyard/report';
 import { BASE_ID, NODE_ID, builtStage, check, image, snapshot, testedStage } from './snapshot.js';
 
 const base = image('fips-base', { tags: ['registry.example/fips-base:1'] });
@@ -146,7 +146,7 @@ describe('buildReport', () => {
   it('counts images, stages by status and checks by status', () => {
     expect(buildReport(mixedRun()).summary).toEqual({
       images: 3,
-      stages: { succeeded: 3, failed: 2, skipped: 1 },
+      stages: { succeeded: 3, failed: 2, skipped: 1, cached: 0 },
       checks: { pass: 3, fail: 1, warn: 1, skip: 1 },
     });
   });
@@ -192,5 +192,19 @@ describe('reportExitCode', () => {
 
   it('is 130 for a cancelled run, whatever failed', () => {
     expect(reportExitCode(buildReport({ ...mixedRun(), status: 'cancelled' }))).toBe(130);
+  });
+});
+
+describe('buildReport with cached stages', () => {
+  it('marks reused stages, counts them, and says where the reused verdict came from', () => {
+    const hit = { key: 'sha256:k', runId: 'r-old', at: '2026-12-01T10:00:00Z', evidenceDir: '/tmp/old/evidence' };
+    const snap = snapshot([base], [builtStage('fips-base', BASE_ID), testedStage('fips-base', BASE_ID, [check('openssl-fips-provider-active', { status: 'pass' })])], { status: 'passed' });
+    for (const s of snap.stages) if (s.state === 'succeeded' && s.outcome) s.outcome = { ...s.outcome, cached: hit };
+    const report = buildReport(snap);
+    const cached = report.stages.filter((s) => s.cached);
+    expect(cached.length).toBeGreaterThan(0);
+    expect(cached.every((s) => s.status === 'succeeded')).toBe(true);
+    expect(report.summary.stages.cached).toBe(cached.length);
+    expect(renderSummary(report)).toMatch(/\(\d+ cached\)/);
   });
 });
