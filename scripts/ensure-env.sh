@@ -51,6 +51,26 @@ ensure_redis() {
   # The Debian package starts a system service where systemd runs; fipsyard starts its own.
 }
 
+# docker-compose for the fleet (docs/fleet.md). Debian ships Compose 1.29 as its own binary; where
+# Compose v2 is installed instead (`docker compose`), the same docker-compose.yml works with it.
+ensure_compose() {
+  if command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1; then return 0; fi
+  apt_install docker-compose
+}
+
+# Debian's registry v2 server, for tests that push and pull by digest: they start their own on a
+# free 127.0.0.1 port (packages/runtime/src/testing). The package's own service (:5000, all
+# interfaces) must not stay running: stop it where policy-rc.d did not already keep it from starting.
+ensure_registry() {
+  if command -v docker-registry >/dev/null 2>&1; then return 0; fi
+  apt_install docker-registry
+  if [[ -d /run/systemd/system ]]; then
+    $SUDO systemctl disable --now docker-registry >/dev/null 2>&1 || true
+  else
+    $SUDO /etc/init.d/docker-registry stop >/dev/null 2>&1 || true
+  fi
+}
+
 # A static busybox lets checks idle containers of images without `sleep` (FROM scratch).
 ensure_tools() {
   dpkg -s busybox-static >/dev/null 2>&1 || apt_install busybox-static
@@ -110,6 +130,8 @@ for step in "${steps[@]}"; do
     docker) ensure_docker ;;
     redis) ensure_redis ;;
     base) ensure_docker; ensure_tools; ensure_base_image ;;
+    compose) ensure_docker; ensure_compose ;;
+    registry) ensure_registry ;;
     *) die "unknown step: $step" ;;
   esac
 done
