@@ -43,10 +43,11 @@ function program(cfg: EnvConfig, out: Output, setCode: (c: number) => void): Com
     .addOption(new Option('--progress <mode>', 'auto: a live view on a terminal, else plain lines; tty; plain; json: JSON lines on stdout').choices(PROGRESS_MODES).default('auto'))
     .option('--json', 'stream run events as JSON lines on stdout, human output on stderr (same as --progress json)', false)
     .option('--no-cache', 'build and check every image again, without the engine\'s layer cache (default: reuse images and verdicts whose inputs are unchanged)')
-    .action(async (file: string | undefined, o: { var: string[]; workers: string; reportDir?: string; verbose: boolean; root?: string; resume?: string; cache: boolean; progress: ProgressMode; json: boolean; label: string[] }) => {
+    .option('--registry <host[:port][/path]>', 'registry mode: push every built image there, pull by digest where needed, push tags once checks pass (overrides registry: in the file)')
+    .action(async (file: string | undefined, o: { var: string[]; workers: string; reportDir?: string; verbose: boolean; root?: string; resume?: string; cache: boolean; progress: ProgressMode; json: boolean; label: string[]; registry?: string }) => {
       const workers = parseCount(o.workers, '--workers');
       const progress = chooseProgress(o.progress, o.json, process.stdout.isTTY === true, cfg.env['TERM']);
-      const opts = { vars: parseVars(o.var), workers, verbose: o.verbose, noCache: !o.cache, progress, ...(file ? { file } : {}), ...(o.resume ? { resume: o.resume } : {}), ...(o.reportDir ? { reportDir: o.reportDir } : {}), ...(o.root ? { root: o.root } : {}) };
+      const opts = { vars: parseVars(o.var), workers, verbose: o.verbose, noCache: !o.cache, progress, ...(o.registry !== undefined ? { registry: o.registry } : {}), ...(file ? { file } : {}), ...(o.resume ? { resume: o.resume } : {}), ...(o.reportDir ? { reportDir: o.reportDir } : {}), ...(o.root ? { root: o.root } : {}) };
       setCode(await runCommand({ ...opts, labels: parseLabels(o.label) }, cfg, out, log));
     });
 

@@ -1,6 +1,7 @@
 import type { Logger } from '@fipsyard/core';
 import { defaultPlugins, defaultSuites, StageExecutor } from '@fipsyard/engine';
 import type { ContainerRuntime } from '@fipsyard/plugin-api';
+import { registryAuthFromEnv } from '@fipsyard/runtime';
 import { connectRedis, RunStore, StageQueue, StageWorkers, startEmbeddedRedis, VerdictStore, WorkerHeartbeat, WorkerRegistry, type EmbeddedRedis, type Redis } from '@fipsyard/queue';
 import { TOOL_VERSION, toolFingerprint } from './version.js';
 import { hostname } from 'node:os';
@@ -69,6 +70,7 @@ export interface LocalWorkers {
  */
 export async function startLocalWorkers(count: number, session: RedisSession, runtime: ContainerRuntime, log: Logger, stallMs: number, concurrency = 1, labels: Record<string, string> = {}): Promise<LocalWorkers> {
   const registry = new WorkerRegistry(session.command);
+  const registryAuth = registryAuthFromEnv(process.env);
   const executors: StageExecutor[] = [];
   const workers: StageWorkers[] = [];
   const connections: Redis[] = [];
@@ -87,6 +89,7 @@ export async function startLocalWorkers(count: number, session: RedisSession, ru
       verdicts: new VerdictStore(session.command),
       toolVersion: TOOL_VERSION,
       checksFingerprint: toolFingerprint(),
+      ...(registryAuth ? { registryAuth } : {}),
     });
     const heartbeat = new WorkerHeartbeat(registry, { name, host: hostname(), pid: process.pid, version: TOOL_VERSION, concurrency, labels, startedAt: new Date().toISOString() });
     const w = new StageWorkers(connection, executor.process, { name, concurrency, labels, heartbeat, onGiveUp: executor.giveUp, lockDurationMs: stallMs, stalledIntervalMs: Math.max(500, Math.floor(stallMs / 2)) });

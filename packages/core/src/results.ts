@@ -34,6 +34,9 @@ export interface CheckResult {
 export interface BuildOutput {
   imageId: string;
   parentImageId?: string;
+  /** Registry mode: the manifest digest pushed, and the reference pinned by it (`reg/repo@sha256:…`). */
+  digest?: string;
+  pinned?: string;
   /** Last lines of the build log. */
   logTail: string[];
 }
@@ -45,6 +48,8 @@ export interface TestOutput {
   checks: CheckResult[];
   /** Tags applied after every check passed. */
   tagged: string[];
+  /** Registry mode: tags pushed to the registry after every check passed (`reg/repo:tag`). */
+  pushed?: string[];
 }
 
 export type StageOutput = { kind: 'build'; build: BuildOutput } | { kind: 'test'; test: TestOutput };

@@ -11,6 +11,11 @@ export interface PipelineSpec {
   name: string;
   /** SHA-256 of the file's bytes, for the report and evidence. */
   sha256: string;
+  /**
+   * Registry mode: `host[:port][/path]` every built image is pushed to (as `<registry>/<pipeline>/<image>`);
+   * derived builds and test stages pull by digest; tags are pushed there once the image passed.
+   */
+  registry?: string;
   images: ImageSpec[];
 }
 

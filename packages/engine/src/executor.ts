@@ -8,7 +8,8 @@ import {
   type StageOutcome,
   type TestOutput,
 } from '@fipsyard/core';
-import { LABELS, type CheckSuite, type ContainerRuntime, type EngineInfo, type StageContext, type StagePlugin } from '@fipsyard/plugin-api';
+import { LABELS, type CheckSuite, type ContainerRuntime, type EngineInfo, type RegistryAuth, type StageContext, type StagePlugin } from '@fipsyard/plugin-api';
+import { ensureLocal, pushBuilt, pushTags, registryTargetOf, runRef } from './registry-mode.js';
 import type { RunRecord, RunStore, StageJob, StageQueue, VerdictStore } from '@fipsyard/queue';
 import { readFileSync } from 'node:fs';
 import { pluginFingerprints, verdictCacheKey } from './verdict-key.js';
@@ -35,6 +36,8 @@ export interface StageExecutorDeps {
   toolVersion?: string;
   /** A hash of the code that decides verdicts (check plugins): an input of the verdict key. */
   checksFingerprint?: string;
+  /** Registry credentials (FIPSYARD_REGISTRY_USER / _PASSWORD) for registry mode. */
+  registryAuth?: RegistryAuth;
 }
 
 const DEFAULT_TIMEOUTS = { buildMs: 60 * 60_000, testMs: 30 * 60_000 };
@@ -125,11 +128,13 @@ export class StageExecutor {
     const image = stage && run.pipeline.images.find((i) => i.name === stage.image);
     if (!stage || !image) return { status: 'failed', reason: `stage ${stageId} is not in the run's plan` };
     const plugin = this.deps.plugins[kind];
-    const imageIdOf = async (buildStage: string) => {
+    const buildOf = async (buildStage: string) => {
       const rec = await this.deps.store.getStage(run.runId, buildStage);
       const out = rec?.outcome?.output;
-      return out?.kind === 'build' ? out.build.imageId : undefined;
+      return out?.kind === 'build' ? out.build : undefined;
     };
+    const imageIdOf = async (buildStage: string) => (await buildOf(buildStage))?.imageId;
+    const registry = registryTargetOf(run.pipeline);
     let logChain: Promise<unknown> = Promise.resolve();
     const ctx: StageContext = {
       runId: run.runId,
@@ -166,6 +171,20 @@ export class StageExecutor {
       if (built) ctx.builtImageId = built;
     }
     log.info(`${kind} started (attempt ${attempt})`);
+    // Registry mode: the image this stage starts from may have been built on another engine.
+    if (registry) {
+      const needed = kind === 'build' ? (image.parent !== undefined ? { what: `parent ${image.parent}`, stage: `build-${image.parent}` } : undefined) : { what: `image ${image.name}`, stage: `build-${image.name}` };
+      const build = needed && (await buildOf(needed.stage));
+      if (needed && build) {
+        try {
+          const missing = await ensureLocal(ctx.runtime, needed.what, build.imageId, build.pinned, this.deps.registryAuth, signal, (l) => ctx.buildLog(l));
+          if (missing) return { status: 'failed', reason: missing };
+        } catch (err) {
+          await logChain;
+          return { status: 'failed', reason: `cannot pull ${needed.what}: ${describeError(err)}`, infrastructure: isInfrastructureError(err) };
+        }
+      }
+    }
     const verdictKey = kind === 'test' && ctx.builtImageId && this.deps.verdicts ? await this.verdictKey(run, ctx, ctx.builtImageId).catch(() => undefined) : undefined;
     if (verdictKey && ctx.useCache) {
       const hit = await this.cachedVerdict(ctx, verdictKey);
@@ -194,6 +213,7 @@ export class StageExecutor {
       clearTimeout(timeout);
       await logChain;
     }
+    if (kind === 'build' && registry) outcome = await pushBuilt(ctx.runtime, registry, runRef(registry, run.pipeline.name, image.name, run.runId), outcome, this.deps.registryAuth, signal);
     if (kind === 'test' && outcome.status === 'succeeded') {
       if (verdictKey && outcome.output?.kind === 'test') await this.remember(run, verdictKey, outcome.output.test, log);
       outcome = await this.promote(ctx, outcome);
@@ -252,6 +272,16 @@ export class StageExecutor {
         return { ...outcome, status: 'failed', infrastructure: true, retryable: false, reason: `checks passed, but tagging ${tag} failed: ${describeError(err)}` };
       }
       test.tagged.push(tag);
+    }
+    // Registry mode: the same tags, pushed only now that the image (and, by the DAG, every
+    // ancestor) passed every check.
+    const registry = registryTargetOf(ctx.pipeline);
+    if (registry && ctx.image.tags.length) {
+      try {
+        test.pushed = await pushTags(ctx.runtime, registry, ctx.image, test.imageId, this.deps.registryAuth, ctx.signal);
+      } catch (err) {
+        return { ...outcome, status: 'failed', infrastructure: isInfrastructureError(err), reason: `checks passed, but pushing the tags to ${registry.host} failed: ${describeError(err)}` };
+      }
     }
     return outcome;
   }

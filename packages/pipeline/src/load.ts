@@ -217,6 +217,7 @@ function normalize(file: string, raw: RawPipeline, sha256: string, source: Sourc
   const images = [...own.values()].map((img) => ({ ...img, checks: [...img.checks, ...inheritedChecks(img, own)] }));
   const spec: PipelineSpec = { file, name: raw.name ?? path.basename(file).replace(/\.ya?ml$/i, ''), sha256, images };
   if (raw.plugins?.length) spec.plugins = raw.plugins.map((specifier) => ({ specifier, baseDir: dir }));
+  if (raw.registry) spec.registry = raw.registry;
   return spec;
 }
 

@@ -142,6 +142,11 @@ export const pipelineSchema = z
     name: z.string().min(1).optional().describe('Pipeline name. Default: the file name.'),
     variables: z.record(z.string().regex(ARG_NAME), scalar).optional().describe('Variables with defaults; the environment and --var override them.'),
     plugins: z.array(z.string().min(1)).optional().describe('Check plugin modules: paths relative to this file, or npm package names.'),
+    registry: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._-]+)*$/, 'write host[:port][/path], e.g. 127.0.0.1:5000 or registry.example/fips')
+      .optional()
+      .describe('Registry mode: each built image is pushed here, derived builds and test stages pull by digest, and tags are pushed once the image passed. --registry overrides it.'),
     images: z
       .record(z.string().regex(IMAGE_NAME), imageSchema)
       .refine((v) => Object.keys(v).length > 0, 'images: must declare at least one image')

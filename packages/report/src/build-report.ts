@@ -45,6 +45,7 @@ export function buildReport(run: RunSnapshot): RunReport {
       labels: testOut?.image?.labels ?? {},
       line: img.line ?? null,
       ...(img.matrix ? { matrix: img.matrix } : {}),
+      ...(buildOut?.digest && buildOut.pinned ? { registry: { digest: buildOut.digest, pinned: buildOut.pinned, pushed: testOut?.pushed ?? [] } } : {}),
       status,
       checks: testOut?.checks ?? [],
     };

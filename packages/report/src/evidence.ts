@@ -22,7 +22,7 @@ export function evidenceFiles(report: RunReport, pipelineText?: string): Map<str
   for (const img of report.images) {
     const dir = `images/${img.name}`;
     const stages = report.stages.filter((s) => s.image === img.name);
-    files.set(`${dir}/image.json`, json({ name: img.name, imageId: img.imageId, tags: img.tags, tagged: img.tagged, labels: img.labels, parent: img.parent, parentImageId: img.parentImageId, parentChain: img.parentChain, status: img.status, stages }));
+    files.set(`${dir}/image.json`, json({ name: img.name, imageId: img.imageId, tags: img.tags, tagged: img.tagged, labels: img.labels, parent: img.parent, parentImageId: img.parentImageId, parentChain: img.parentChain, ...(img.registry ? { registry: img.registry } : {}), status: img.status, stages }));
     img.checks.forEach((c, i) => files.set(`${dir}/checks/${String(i + 1).padStart(2, '0')}-${safe(c.id)}.json`, json(c)));
   }
   files.set('summary.md', summaryMarkdown(report));

@@ -73,6 +73,8 @@ export interface ReportImage {
   imageId: string | null;
   parent: string | null;
   parentImageId: string | null;
+  /** Registry mode: the digest pushed, the reference pinned by it, and the tags pushed after the checks passed. */
+  registry?: { digest: string; pinned: string; pushed: string[] };
   /** Ancestors, nearest first, with the image IDs built in this run. */
   parentChain: { name: string; imageId: string | null }[];
   /** Labels of the built image. */

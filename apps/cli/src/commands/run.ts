@@ -29,6 +29,8 @@ export interface RunOptions {
   labels?: Record<string, string>;
   /** Build and check everything again. */
   noCache?: boolean;
+  /** Registry mode, overriding the file's `registry:`. */
+  registry?: string;
   /** How progress is shown (`--progress`, resolved from `auto`). Default `plain`. */
   progress?: 'tty' | 'plain' | 'json';
 }
@@ -47,6 +49,10 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
   if (opts.file !== undefined) {
     const { spec, warnings } = await loadOrThrow(opts.file, cfg.env, opts.vars, opts.root);
     for (const w of warnings) out.err(formatDiagnostic(w));
+    if (opts.registry !== undefined) {
+      if (!/^[a-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._-]+)*$/.test(opts.registry)) throw new UsageError(`--registry "${opts.registry}" is not host[:port][/path]`, { hint: 'e.g. --registry 127.0.0.1:5000 or --registry registry.example/fips' });
+      spec.registry = opts.registry;
+    }
     submission = { spec, plan: planStages(spec.images) };
   }
   const runtime = new DockerRuntime(cfg.dockerHost ? { host: cfg.dockerHost } : {});

@@ -4,7 +4,8 @@ import { defaultPlugins, defaultSuites, StageExecutor } from '@fipsyard/engine';
 import { connectRedis, RunStore, StageQueue, StageWorkers, VerdictStore, WorkerHeartbeat, WorkerRegistry, redactUrl } from '@fipsyard/queue';
 import { workerLabels } from '../labels.js';
 import { TOOL_VERSION, toolFingerprint } from '../version.js';
-import { DockerRuntime } from '@fipsyard/runtime';
+import { DockerRuntime, registryAuthFromEnv } from '@fipsyard/runtime';
+import type { RegistryAuth } from '@fipsyard/plugin-api';
 import { redisOptions, type EnvConfig } from '../config.js';
 import type { Output } from '../output.js';
 import { sweepLeftovers } from './gc.js';
@@ -26,7 +27,7 @@ export async function workerCommand(opts: WorkerOptions, cfg: EnvConfig, out: Ou
   const name = opts.name ?? `${hostname()}-${process.pid}`;
   const store = new RunStore(command);
   const queue = new StageQueue(command);
-  const executor = new StageExecutor({ store, queue, runtime, plugins: defaultPlugins, suites: defaultSuites, logger: log.child({ worker: name }), workerName: name, verdicts: new VerdictStore(command), toolVersion: TOOL_VERSION, checksFingerprint: toolFingerprint() });
+  const executor = new StageExecutor({ store, queue, runtime, plugins: defaultPlugins, suites: defaultSuites, logger: log.child({ worker: name }), workerName: name, verdicts: new VerdictStore(command), toolVersion: TOOL_VERSION, checksFingerprint: toolFingerprint(), ...registryAuthOption() });
   const labels = workerLabels(engine, cfg.workerLabels, opts.labels ?? {}, log);
   const heartbeat = new WorkerHeartbeat(new WorkerRegistry(command), { name, host: hostname(), pid: process.pid, version: TOOL_VERSION, concurrency: opts.concurrency, labels, startedAt: new Date().toISOString() });
   const workers = new StageWorkers(connection, executor.process, {
@@ -60,4 +61,10 @@ export async function workerCommand(opts: WorkerOptions, cfg: EnvConfig, out: Ou
   connection.disconnect();
   command.disconnect();
   return 0;
+}
+
+/** Registry credentials from FIPSYARD_REGISTRY_USER / FIPSYARD_REGISTRY_PASSWORD, for registry mode. */
+function registryAuthOption(): { registryAuth?: RegistryAuth } {
+  const auth = registryAuthFromEnv(process.env);
+  return auth ? { registryAuth: auth } : {};
 }
