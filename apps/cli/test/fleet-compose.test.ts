@@ -83,11 +83,12 @@ beforeAll(async () => {
   redisPort = await freePort();
   // PWD: the repository is mounted at this path in the workers (see docker-compose.yml).
   composeEnv = { PWD: REPO.replace(/\/$/, ''), FIPSYARD_REDIS_PORT: String(redisPort), FIPSYARD_REGISTRY_PORT: String(await freePort()), FIPSYARD_CONTROLLER_PORT: String(await freePort()) };
-  // The controller service runs `fipsyard controller`; while that command does not exist yet in
-  // this tree, the fleet is brought up without it.
-  const hasController = (await fipsyard(['controller', '--help'])).code === 0;
-  services = hasController ? ['redis', 'registry', 'worker', 'controller'] : ['redis', 'registry', 'worker'];
-  up = await compose(['up', '-d', '--build', '--scale', 'worker=3', ...services]);
+  services = ['redis', 'registry', 'worker', 'controller'];
+  // Built first with --force-rm: the classic builder Compose 1.29 uses otherwise leaves the
+  // container of a failed RUN step behind.
+  const built = await compose(['build', '--force-rm', 'worker']);
+  expect(built.code, built.out).toBe(0);
+  up = await compose(['up', '-d', '--scale', 'worker=3', ...services]);
   expect(up.code, up.out).toBe(0);
   const expected = services.length - 1 + 3;
   await until(
