@@ -5,23 +5,35 @@ export type BuildMessage =
   | { type: 'error'; message: string };
 
 /**
- * Splits the engine's newline-delimited JSON build stream into messages. A failed build does
- * not fail the HTTP call: the failure is an `error`/`errorDetail` object inside the stream.
+ * Splits a newline-delimited JSON stream of the engine (build, push, pull) into messages, one line
+ * at a time, whatever the chunk boundaries: `parse` turns one complete line into messages.
  */
-export class BuildStreamParser {
+export class JsonLinesParser<T> {
   private buffer = '';
 
-  push(chunk: string): BuildMessage[] {
+  constructor(private readonly parse: (line: string) => T[]) {}
+
+  push(chunk: string): T[] {
     this.buffer += chunk;
     const lines = this.buffer.split('\n');
     this.buffer = lines.pop() ?? '';
-    return lines.flatMap((l) => parseLine(l));
+    return lines.flatMap((l) => this.parse(l));
   }
 
-  end(): BuildMessage[] {
+  end(): T[] {
     const rest = this.buffer;
     this.buffer = '';
-    return parseLine(rest);
+    return this.parse(rest);
+  }
+}
+
+/**
+ * The engine's build stream. A failed build does not fail the HTTP call: the failure is an
+ * `error`/`errorDetail` object inside the stream.
+ */
+export class BuildStreamParser extends JsonLinesParser<BuildMessage> {
+  constructor() {
+    super(parseLine);
   }
 }
 

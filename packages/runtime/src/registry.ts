@@ -1,4 +1,5 @@
 import type { RegistryAuth } from '@fipsyard/plugin-api';
+import { JsonLinesParser } from './build-stream.js';
 
 /** One parsed message of the engine's push or pull progress stream. */
 export type ProgressMessage =
@@ -11,20 +12,9 @@ export type ProgressMessage =
  * push or pull does not fail the HTTP call: the failure is an `errorDetail` object in the stream,
  * and the digest of a push arrives as `aux.Digest` in its last message.
  */
-export class ProgressStreamParser {
-  private buffer = '';
-
-  push(chunk: string): ProgressMessage[] {
-    this.buffer += chunk;
-    const lines = this.buffer.split('\n');
-    this.buffer = lines.pop() ?? '';
-    return lines.flatMap((l) => parseProgressLine(l));
-  }
-
-  end(): ProgressMessage[] {
-    const rest = this.buffer;
-    this.buffer = '';
-    return parseProgressLine(rest);
+export class ProgressStreamParser extends JsonLinesParser<ProgressMessage> {
+  constructor() {
+    super(parseProgressLine);
   }
 }
 
