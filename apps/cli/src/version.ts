@@ -17,7 +17,9 @@ export function toolFingerprint(): string {
   if (fingerprint === undefined) {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
     const h = createHash('sha256');
-    for (const dir of ['packages/plugins', 'packages/plugin-api/src']) hashTree(h, root, dir);
+    // Sources only: build outputs (dist, out-tsc) are rewritten by every type-check.
+    const plugins = readdirSync(path.join(root, 'packages/plugins')).sort().map((p) => `packages/plugins/${p}/src`);
+    for (const dir of [...plugins, 'packages/plugin-api/src']) hashTree(h, root, dir);
     fingerprint = `${TOOL_VERSION}+${h.digest('hex').slice(0, 16)}`;
   }
   return fingerprint;
@@ -31,7 +33,7 @@ function hashTree(h: ReturnType<typeof createHash>, root: string, rel: string): 
     return;
   }
   for (const name of names) {
-    if (name === 'node_modules' || name === 'test' || name === 'dist' || name.startsWith('.')) continue;
+    if (name === 'node_modules' || name === 'test' || name === 'dist' || name === 'out-tsc' || name.startsWith('.')) continue;
     const sub = `${rel}/${name}`;
     if (!name.includes('.')) hashTree(h, root, sub);
     else if (/\.(ts|mts|js|mjs|json|sh)$/.test(name) && !name.endsWith('.test.ts')) {
