@@ -5,10 +5,10 @@ import { isMap, isPair, isScalar, visit, type Scalar } from 'yaml';
 import type { CheckMeta, CheckSpec, CustomCheckSpec, Diagnostic, ImageSpec, MatrixOrigin, OutputExpectation, PatternSpec, PipelineSpec } from '@fipsyard/core';
 import { MAX_FILE_BYTES, SourceDocument, type PathSegment } from './document.js';
 import { prescan } from './prescan.js';
-import { checkSync } from 'recheck';
 import { interpolate, type VariableSources } from './interpolate.js';
 import { expandMatrices } from './matrix.js';
 import { matrixScopes, misplacedMatrixRefs, type MatrixScope } from './matrix-scope.js';
+import { catastrophic, judgePatterns, type PatternSite, type RegexChecker } from './regex-safety.js';
 import { RULES, type FileProbe, type RuleContext } from './rules.js';
 import { pipelineSchema, type RawCheck, type RawExpect, type RawImage, type RawPipeline } from './schema.js';
 import { issuesToDiagnostics } from './zod-issues.js';
@@ -31,6 +31,11 @@ export interface LoadOptions {
   root?: string;
   /** File-system access for rules. Default: the real file system. */
   files?: FileProbe;
+  /**
+   * Judges the patterns whose shape does not prove them safe from catastrophic backtracking.
+   * Default: recheck.
+   */
+  regexChecker?: RegexChecker;
 }
 
 export interface LoadResult {
@@ -114,7 +119,11 @@ export function loadPipelineText(file: string, text: string, options: LoadOption
     return finish(errors, warnings);
   }
 
-  const spec = normalize(file, parsed.data, sha256 ?? createHash('sha256').update(text).digest('hex'), source, errors, expansion.origins);
+  const sites: PatternSite[] = [];
+  const spec = normalize(file, parsed.data, sha256 ?? createHash('sha256').update(text).digest('hex'), source, errors, expansion.origins, sites);
+  const judged = judgePatterns(sites, options.regexChecker);
+  errors.push(...judged.errors);
+  warnings.push(...judged.warnings);
 
   const ctx: RuleContext = {
     spec,
@@ -210,9 +219,10 @@ function inStringMap(ancestors: readonly unknown[]): boolean {
   return ancestors.some((a) => isPair(a) && isScalar(a.key) && ['args', 'labels', 'variables', 'requires', 'matrix'].includes(String(a.key.value)));
 }
 
-function normalize(file: string, raw: RawPipeline, sha256: string, source: SourceDocument, errors: Diagnostic[], origins: ReadonlyMap<string, MatrixOrigin>): PipelineSpec {
+/** `sites` receives every pattern with its location, to be judged once per file. */
+function normalize(file: string, raw: RawPipeline, sha256: string, source: SourceDocument, errors: Diagnostic[], origins: ReadonlyMap<string, MatrixOrigin>, sites: PatternSite[]): PipelineSpec {
   const dir = path.dirname(file);
-  const own = new Map(Object.entries(raw.images).map(([name, img]) => [name, normalizeImage(dir, name, img, source, errors, origins.get(name))]));
+  const own = new Map(Object.entries(raw.images).map(([name, img]) => [name, normalizeImage(dir, name, img, source, errors, origins.get(name), sites)]));
   // A derived image runs its ancestors' checks too, after its own; `origin` says where each came from.
   const images = [...own.values()].map((img) => ({ ...img, checks: [...img.checks, ...inheritedChecks(img, own)] }));
   const spec: PipelineSpec = { file, name: raw.name ?? path.basename(file).replace(/\.ya?ml$/i, ''), sha256, images };
@@ -240,7 +250,7 @@ function inheritedChecks(image: ImageSpec, byName: Map<string, ImageSpec>): Chec
   });
 }
 
-function normalizeImage(dir: string, name: string, img: RawImage, source: SourceDocument, errors: Diagnostic[], matrix: MatrixOrigin | undefined): ImageSpec {
+function normalizeImage(dir: string, name: string, img: RawImage, source: SourceDocument, errors: Diagnostic[], matrix: MatrixOrigin | undefined, sites: PatternSite[]): ImageSpec {
   const at = (...p: PathSegment[]) => source.locate(['images', matrix?.declaredAs ?? name, ...p]);
   const spec: ImageSpec = {
     name,
@@ -251,7 +261,7 @@ function normalizeImage(dir: string, name: string, img: RawImage, source: Source
     tags: img.tags ?? [],
     labels: stringRecord(img.labels),
     parentArg: img.parentArg ?? 'BASE_IMAGE',
-    checks: (img.checks ?? []).map((c, i) => normalizeCheck(name, c, (...p) => at('checks', i, ...p), errors)),
+    checks: (img.checks ?? []).map((c, i) => normalizeCheck(name, c, (...p) => at('checks', i, ...p), errors, sites)),
     waivers: (img.waivers ?? []).map((w) => ({ check: w.check, reason: w.reason, expires: w.expires })),
     line: at().line,
   };
@@ -267,7 +277,7 @@ function normalizeImage(dir: string, name: string, img: RawImage, source: Source
   return spec;
 }
 
-function normalizeCheck(origin: string, raw: RawCheck, at: (...p: PathSegment[]) => Diagnostic['location'], errors: Diagnostic[]): CheckSpec {
+function normalizeCheck(origin: string, raw: RawCheck, at: (...p: PathSegment[]) => Diagnostic['location'], errors: Diagnostic[], sites: PatternSite[]): CheckSpec {
   const meta: CheckMeta = { origin };
   if (raw.severity) meta.severity = raw.severity;
   if (raw.controls) meta.controls = raw.controls;
@@ -287,7 +297,7 @@ function normalizeCheck(origin: string, raw: RawCheck, at: (...p: PathSegment[])
     errors.push({ severity: 'error', message: `"expect" of check "${raw.id}" needs a command or shell`, hint: 'file, env and metadata checks say what they expect in their own block', location: at('expect') });
   }
   const base = { id: raw.id, title: raw.title ?? raw.id, ...meta, ...(raw.timeout === undefined ? {} : { timeoutMs: Math.round(raw.timeout * 1000) }) };
-  const pats = (v: RawPatterns | undefined, p: PathSegment[]) => toPatterns(v, p, at, errors);
+  const pats = (v: RawPatterns | undefined, p: PathSegment[]) => toPatterns(v, p, at, errors, sites);
   let spec: CustomCheckSpec;
   if (raw.file) {
     const f = raw.file;
@@ -313,45 +323,28 @@ function normalizeCheck(origin: string, raw: RawCheck, at: (...p: PathSegment[])
       ...base,
       argv: raw.command ?? (raw.shell !== undefined ? ['/bin/sh', '-c', raw.shell] : []),
       shell: raw.command === undefined && raw.shell !== undefined,
-      expect: normalizeExpect(raw.expect, (...p) => at('expect', ...p), errors),
+      expect: normalizeExpect(raw.expect, (...p) => at('expect', ...p), errors, sites),
     };
   }
   return spec;
 }
 
-/** Whether recheck finds no super-linear backtracking in the pattern (its pure-JS checker, bounded in time). */
-function isSafeRegex(source: string, flags: string): boolean {
-  const key = `${flags}/${source}`;
-  let safe = safeRegexes.get(key);
-  if (safe === undefined) {
-    safe = checkSync(source, flags.includes('m') ? flags : `${flags}m`, { timeout: 500 }).status === 'safe';
-    if (safeRegexes.size >= 1000) safeRegexes.clear();
-    safeRegexes.set(key, safe);
-  }
-  return safe;
-}
-
-/** recheck's verdicts: the variants of a matrix image repeat their declaration's patterns. Pure, so a memo is safe. */
-const safeRegexes = new Map<string, boolean>();
-
 type RawPatterns = string | { regex: string; flags?: string | undefined } | (string | { regex: string; flags?: string | undefined })[];
 
-/** Patterns as written, compiled once to report bad regular expressions where they stand. */
-function toPatterns(v: RawPatterns | undefined, p: PathSegment[], at: (...p: PathSegment[]) => Diagnostic['location'], errors: Diagnostic[]): PatternSpec[] {
+/**
+ * Patterns as written, compiled once to report bad regular expressions where they stand; the valid
+ * ones go to `sites`, judged for catastrophic backtracking once the whole file is read.
+ */
+function toPatterns(v: RawPatterns | undefined, p: PathSegment[], at: (...p: PathSegment[]) => Diagnostic['location'], errors: Diagnostic[], sites: PatternSite[]): PatternSpec[] {
   if (v === undefined) return [];
   const items = Array.isArray(v) ? v : [v];
   return items.map((item, i) => {
     const pattern: PatternSpec = typeof item === 'string' ? { source: item, flags: '' } : { source: item.regex, flags: item.flags ?? '' };
     try {
       new RegExp(pattern.source, pattern.flags);
-      if (pattern.source.length > 1000 || !isSafeRegex(pattern.source, pattern.flags)) {
-        errors.push({
-          severity: 'error',
-          message: `regular expression ${JSON.stringify(pattern.source.slice(0, 80))} can take exponential or polynomial time on some inputs (catastrophic backtracking)`,
-          hint: 'avoid repeating a group that itself repeats, e.g. write (a+)+ as a+, (x|x?)* as x*; keep patterns under 1000 characters',
-          location: Array.isArray(v) ? at(...p, i) : at(...p),
-        });
-      }
+      const location = Array.isArray(v) ? at(...p, i) : at(...p);
+      if (pattern.source.length > 1000) errors.push(catastrophic(pattern.source, location));
+      else sites.push({ ...pattern, location });
     } catch (err) {
       errors.push({
         severity: 'error',
@@ -364,8 +357,8 @@ function toPatterns(v: RawPatterns | undefined, p: PathSegment[], at: (...p: Pat
   });
 }
 
-function normalizeExpect(raw: RawExpect | undefined, at: (...p: PathSegment[]) => Diagnostic['location'], errors: Diagnostic[]): OutputExpectation {
-  const list = (key: 'stdout' | 'stdoutNot' | 'stderr' | 'stderrNot') => toPatterns(raw?.[key], [key], at, errors);
+function normalizeExpect(raw: RawExpect | undefined, at: (...p: PathSegment[]) => Diagnostic['location'], errors: Diagnostic[], sites: PatternSite[]): OutputExpectation {
+  const list = (key: 'stdout' | 'stdoutNot' | 'stderr' | 'stderrNot') => toPatterns(raw?.[key], [key], at, errors, sites);
   return { exitCode: raw?.exitCode ?? 0, stdout: list('stdout'), stdoutNot: list('stdoutNot'), stderr: list('stderr'), stderrNot: list('stderrNot') };
 }
 

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPipelineFile } from '../src/index.js';
+import { recheckChecker } from '../src/regex-safety.js';
 
 // A corpus of broken and hostile pipeline files. Each must be refused with a located error, fast,
 // without the parser running away with memory.
@@ -100,6 +101,9 @@ const CORPUS: Record<string, string | (() => string)> = {
 };
 
 describe('hostile and broken pipeline files', () => {
+  // The time bound below is the file's cost, not the one-time start of the regex checker's process.
+  beforeAll(() => void recheckChecker('(b+)+c', 'm', 5000));
+
   it('has at least 50 cases', () => {
     expect(Object.keys(CORPUS).length).toBeGreaterThanOrEqual(50);
   });

@@ -1,10 +1,16 @@
 import type { CustomCheckSpec, EnvCheckSpec, FileCheckSpec, MetadataCheckSpec, PatternSpec } from '@fipsyard/core';
-import { metadataVerdict, type CheckDefinition, type CheckVerdict, type ProbeContext } from '@fipsyard/plugin-api';
+import { matchPattern, metadataVerdict, slowPatternReason, type CheckDefinition, type CheckVerdict, type ProbeContext } from '@fipsyard/plugin-api';
 import { commandCheck } from './command-check.js';
 
-const re = (p: PatternSpec) => new RegExp(p.source, p.flags.includes('m') ? p.flags : `${p.flags}m`);
 const show = (p: PatternSpec) => `/${p.source}/${p.flags}`;
 const octal = (n: number) => `0${n.toString(8).padStart(3, '0')}`;
+
+/** Adds to `problems` why `what` (`text`) fails pattern `p`, which it must or must not match; a timed-out match always fails. */
+function judge(problems: string[], p: PatternSpec, text: string, want: 'match' | 'no-match', what: string): void {
+  const outcome = matchPattern(p, text);
+  if (outcome === 'timeout') problems.push(`${what}: ${slowPatternReason(p)}`);
+  else if (outcome !== want) problems.push(want === 'match' ? `${what} does not match ${show(p)}` : `${what} matches ${show(p)}, which it must not`);
+}
 
 /** Files are read through the engine's archive API: works in images without a shell. */
 export function fileCheck(spec: FileCheckSpec): CheckDefinition {
@@ -24,8 +30,8 @@ export function fileCheck(spec: FileCheckSpec): CheckDefinition {
         const bytes = await probe.readFile(spec.path, 4 * 1024 * 1024);
         content = bytes?.toString('utf8') ?? '';
         if (bytes === undefined) problems.push('cannot be read');
-        for (const p of spec.contains) if (!re(p).test(content)) problems.push(`content does not match ${show(p)}`);
-        for (const p of spec.notContains) if (re(p).test(content)) problems.push(`content matches ${show(p)}, which it must not`);
+        for (const p of spec.contains) judge(problems, p, content, 'match', 'content');
+        for (const p of spec.notContains) judge(problems, p, content, 'no-match', 'content');
       }
       const stdout = content ? `${facts}\n--- content\n${content.slice(0, 64 * 1024)}` : facts;
       return problems.length ? metadataVerdict('fail', `${spec.path} ${problems.join('; ')}`, stdout) : metadataVerdict('pass', facts, stdout);
@@ -43,7 +49,9 @@ export function envCheck(spec: EnvCheckSpec): CheckDefinition {
       if (spec.absent) return v === undefined ? metadataVerdict('pass', shown) : metadataVerdict('fail', `${shown}, but it must not be set`, shown);
       if (v === undefined) return metadataVerdict('fail', shown);
       if (spec.equals !== undefined && v !== spec.equals) return metadataVerdict('fail', `${shown}, expected ${JSON.stringify(spec.equals)}`, shown);
-      if (spec.matches && !re(spec.matches).test(v)) return metadataVerdict('fail', `${shown} does not match ${show(spec.matches)}`, shown);
+      const problems: string[] = [];
+      if (spec.matches) judge(problems, spec.matches, v, 'match', shown);
+      if (problems.length) return metadataVerdict('fail', problems.join('; '), shown);
       return metadataVerdict('pass', shown, shown);
     },
   };
@@ -57,14 +65,14 @@ export function metadataCheck(spec: MetadataCheckSpec): CheckDefinition {
       const img = probe.image;
       const problems: string[] = [];
       const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-      if (spec.user && !re(spec.user).test(img.user)) problems.push(`user ${JSON.stringify(img.user || '(root)')} does not match ${show(spec.user)}`);
+      if (spec.user) judge(problems, spec.user, img.user, 'match', `user ${JSON.stringify(img.user || '(root)')}`);
       if (spec.entrypoint && !same(img.entrypoint, spec.entrypoint)) problems.push(`entrypoint ${JSON.stringify(img.entrypoint)}, expected ${JSON.stringify(spec.entrypoint)}`);
       if (spec.cmd && !same(img.cmd, spec.cmd)) problems.push(`cmd ${JSON.stringify(img.cmd)}, expected ${JSON.stringify(spec.cmd)}`);
       if (spec.workdir !== undefined && img.workingDir !== spec.workdir) problems.push(`workdir ${JSON.stringify(img.workingDir)}, expected ${JSON.stringify(spec.workdir)}`);
       for (const [k, p] of Object.entries(spec.labels)) {
         const v = img.labels[k];
         if (v === undefined) problems.push(`label ${k} is missing`);
-        else if (!re(p).test(v)) problems.push(`label ${k}=${JSON.stringify(v)} does not match ${show(p)}`);
+        else judge(problems, p, v, 'match', `label ${k}=${JSON.stringify(v)}`);
       }
       if (spec.exposedPorts) {
         const have = [...img.exposedPorts].sort();

@@ -100,6 +100,12 @@ describe('fileCheck', () => {
     );
   });
 
+  it('fails, never hangs, when a pattern backtracks catastrophically on the content', async () => {
+    const p = fakeProbe({ files: { '/etc/hostile': { content: `${'a'.repeat(40)}b`, mode: 0o644 } } });
+    const v = await fileCheck(fileSpec({ path: '/etc/hostile', notContains: [re('(a+)+$')] })).run(p);
+    expect(v).toMatchObject({ status: 'fail', reason: '/etc/hostile content: pattern /(a+)+$/ took longer than 1000 ms on this output (catastrophic backtracking?)' });
+  });
+
   it('says a path it cannot read cannot be read', async () => {
     const v = await fileCheck(fileSpec({ path: '/usr/lib/x86_64-linux-gnu/ossl-modules', contains: [re('fips')] })).run(probe());
     expect(v.status).toBe('fail');

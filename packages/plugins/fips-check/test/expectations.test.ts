@@ -55,6 +55,14 @@ describe('unmetExpectation', () => {
     expect(unmetExpectation(e, out({ stdout: 'status\nactive\n' }))).toBeUndefined();
   });
 
+  it('fails, never hangs, when a pattern backtracks catastrophically on the output', () => {
+    const hostile = `${'a'.repeat(40)}b`;
+    const reason = 'pattern /(a+)+$/ took longer than 1000 ms on this output (catastrophic backtracking?)';
+    expect(unmetExpectation(expectation({ stdout: [re('(a+)+$')] }), out({ stdout: hostile }))).toBe(`stdout: ${reason}`);
+    // A pattern that must not match gives no pass by running out of time either.
+    expect(unmetExpectation(expectation({ stderrNot: [re('(a+)+$')] }), out({ stderr: hostile }))).toBe(`stderr: ${reason}`);
+  });
+
   it('lists every unmet part, separated by semicolons', () => {
     const e = expectation({ stdout: [re('OK')], stderrNot: [re('warning')] });
     expect(unmetExpectation(e, out({ exitCode: 2, stderr: 'warning: x' }))).toBe(
