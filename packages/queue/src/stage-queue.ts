@@ -287,7 +287,8 @@ export class StageWorkers {
   async close(force = false): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    await this.discovering;
+    // A discovery round waits on Redis; with Redis gone it never ends, and closing must still end.
+    await Promise.race([this.discovering, new Promise<void>((r) => setTimeout(r, force ? 0 : 2000).unref())]);
     await Promise.all([...this.workers.values()].map((w) => w.close(force)));
     await this.options.heartbeat?.stop();
   }
