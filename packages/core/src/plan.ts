@@ -8,6 +8,11 @@ export interface Stage {
   image: string;
   /** Stage ids that must succeed before this one may start. */
   needs: string[];
+  /**
+   * Stages on the longest chain that waits for this one. Workers take ready stages with more
+   * work behind them first, so the critical path never waits behind unrelated stages.
+   */
+  height?: number;
 }
 
 /** A pipeline turned into a DAG of stages, in a topological order. */

@@ -19,6 +19,11 @@ export function requirementsOf(run: Omit<RoutableRun, 'runId'>, stageId: string)
 export async function enqueueStage(queue: StageQueue, run: RoutableRun, stageId: string): Promise<boolean> {
   const stage = run.plan.stages.find((s) => s.id === stageId);
   if (!stage) return false;
-  await queue.enqueue(stage.kind, { runId: run.runId, stageId }, requirementsOf(run, stageId));
+  await queue.enqueue(stage.kind, { runId: run.runId, stageId }, requirementsOf(run, stageId), priorityOf(stage.height));
   return true;
+}
+
+/** BullMQ priority (1 is first): stages with the longest chain of work behind them go first. */
+export function priorityOf(height: number | undefined): number {
+  return Math.max(1, 10_000 - (height ?? 0));
 }

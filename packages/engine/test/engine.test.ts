@@ -132,7 +132,7 @@ describe('a FIPS base with three derived images on two workers', () => {
   it('snapshotRun + buildReport give a report whose derived images name the base image ID', async () => {
     const report = buildReport(await snapshotRun(h.store, runId, '0.0.0-test'));
     expect(report).toMatchObject({ runId, status: 'passed', pipelineName: 'engine-test', host: { hostname: 'test-host' }, tool: { version: '0.0.0-test' } });
-    expect(report.summary.stages).toEqual({ succeeded: 8, failed: 0, skipped: 0 });
+    expect(report.summary.stages).toEqual({ succeeded: 8, failed: 0, skipped: 0, cached: 0 });
     expect(report.summary.checks.pass).toBe(4);
     const base = report.images.find((i) => i.name === 'base');
     expect(base).toMatchObject({ imageId: baseId, parent: null, parentImageId: null, status: 'succeeded', tagged: ['acme/base:1', 'acme/base:latest'] });
@@ -193,7 +193,7 @@ describe('a base image that fails its checks', () => {
   it('reports the failure and the skipped images', async () => {
     const report = buildReport(await snapshotRun(h.store, runId, '0.0.0-test'));
     expect(report.status).toBe('failed');
-    expect(report.summary.stages).toEqual({ succeeded: 1, failed: 1, skipped: 6 });
+    expect(report.summary.stages).toEqual({ succeeded: 1, failed: 1, skipped: 6, cached: 0 });
     expect(report.images.find((i) => i.name === 'base')).toMatchObject({ status: 'failed', tagged: [] });
     for (const d of DERIVED) expect(report.images.find((i) => i.name === d), d).toMatchObject({ status: 'skipped', imageId: null });
     expect(report.stages.find((s) => s.id === 'test-base')).toMatchObject({ status: 'failed', reason: 'test-base: check openssl-fips failed', log: ['FIPS mode is off'] });

@@ -24,6 +24,15 @@ export function planStages(images: readonly ImageSpec[]): Plan {
     done.add(image.name);
   };
   for (const image of images) visit(image);
+  // Longest chain of dependents, computed from the end of the topological order.
+  const dependents = dependentsOf({ stages });
+  const height = new Map<string, number>();
+  for (let i = stages.length - 1; i >= 0; i--) {
+    const s = stages[i]!;
+    const h = Math.max(0, ...(dependents.get(s.id) ?? []).map((d) => (height.get(d) ?? 0) + 1));
+    height.set(s.id, h);
+    s.height = h;
+  }
   return { stages };
 }
 

@@ -20,12 +20,12 @@ describe('planStages', () => {
   it('gives each image a build and a test stage; a derived build waits for its parent build and test', () => {
     const plan = planStages([image('node', 'base'), image('base'), image('python', 'base')]);
     expect(plan.stages).toEqual([
-      { id: 'build-base', kind: 'build', image: 'base', needs: [] },
-      { id: 'test-base', kind: 'test', image: 'base', needs: ['build-base'] },
-      { id: 'build-node', kind: 'build', image: 'node', needs: ['build-base', 'test-base'] },
-      { id: 'test-node', kind: 'test', image: 'node', needs: ['build-node'] },
-      { id: 'build-python', kind: 'build', image: 'python', needs: ['build-base', 'test-base'] },
-      { id: 'test-python', kind: 'test', image: 'python', needs: ['build-python'] },
+      { id: 'build-base', kind: 'build', image: 'base', needs: [], height: 3 },
+      { id: 'test-base', kind: 'test', image: 'base', needs: ['build-base'], height: 2 },
+      { id: 'build-node', kind: 'build', image: 'node', needs: ['build-base', 'test-base'], height: 1 },
+      { id: 'test-node', kind: 'test', image: 'node', needs: ['build-node'], height: 0 },
+      { id: 'build-python', kind: 'build', image: 'python', needs: ['build-base', 'test-base'], height: 1 },
+      { id: 'test-python', kind: 'test', image: 'python', needs: ['build-python'], height: 0 },
     ]);
   });
 
@@ -41,5 +41,19 @@ describe('planStages', () => {
   it('refuses cycles and unknown parents (validation catches them first)', () => {
     expect(() => planStages([image('a', 'b'), image('b', 'a')])).toThrow(/cycle/);
     expect(() => planStages([image('a', 'zz')])).toThrow(/unknown parent/);
+  });
+});
+
+describe('stage heights (critical path first)', () => {
+  it('gives each stage the length of the longest chain of stages waiting for it', () => {
+    // base -> team -> svc; base -> leaf
+    const plan = planStages([image('leaf', 'base'), image('svc', 'team'), image('team', 'base'), image('base')]);
+    const h = Object.fromEntries(plan.stages.map((s) => [s.id, s.height]));
+    expect(h).toEqual({
+      'build-base': 5, 'test-base': 4, 'build-team': 3, 'test-team': 2, 'build-svc': 1, 'test-svc': 0,
+      'build-leaf': 1, 'test-leaf': 0,
+    });
+    // The team's build, with more work behind it, outranks the leaf's build that is ready at the same time.
+    expect(h['build-team']!).toBeGreaterThan(h['build-leaf']!);
   });
 });

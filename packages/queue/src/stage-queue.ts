@@ -81,14 +81,15 @@ export class StageQueue {
    * Queues a stage on the queue of its requirement set; a constrained queue is registered first
    * so workers that meet it start consuming it.
    */
-  async enqueue(kind: StageKind, job: StageJob, requires: Requirements = {}): Promise<void> {
+  /** `priority`: BullMQ's, 1 first; every stage gets one (jobs without are taken before all prioritized ones). */
+  async enqueue(kind: StageKind, job: StageJob, requires: Requirements = {}, priority = 10_000): Promise<void> {
     const name = queueNameFor(kind, requires);
     const now = this.now();
     if (name !== QUEUE_NAMES[kind] && now - (this.registered.get(name) ?? -Infinity) > 3600_000) {
       await registerRoutedQueue(this.connection, this.prefix, { name, kind, requires }, now);
       this.registered.set(name, now);
     }
-    await this.queue(name).add(job.stageId, job, { jobId: jobIdFor(job) });
+    await this.queue(name).add(job.stageId, job, { jobId: jobIdFor(job), priority });
   }
 
   /** Every stage queue: the two unconstrained ones and the constrained ones in use. */
@@ -116,7 +117,11 @@ export class StageQueue {
 
   /** Job counts of the two unconstrained queues. */
   async depths(): Promise<Record<StageKind, Record<string, number>>> {
-    const get = (name: string) => this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+    // Every stage is queued with a priority: BullMQ counts those as 'prioritized', which is waiting.
+    const get = async (name: string) => {
+      const { prioritized = 0, ...c } = await this.queue(name).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
+      return { ...c, waiting: (c['waiting'] ?? 0) + prioritized };
+    };
     return { build: await get(QUEUE_NAMES.build), test: await get(QUEUE_NAMES.test) };
   }
 

@@ -173,3 +173,19 @@ describe('StageWorkers', () => {
     expect(abortedWith).toBe('cancelled');
   });
 });
+
+describe('priorities', () => {
+  it('a free worker takes the waiting stage with the most work behind it first (lower priority number)', async () => {
+    const { prefix, queue } = await producer();
+    await queue.enqueue('build', { runId: 'r', stageId: 'leaf-1' }, {}, 9_999);
+    await queue.enqueue('build', { runId: 'r', stageId: 'leaf-2' }, {}, 9_999);
+    await queue.enqueue('build', { runId: 'r', stageId: 'critical' }, {}, 9_990);
+    const order: string[] = [];
+    await workers(prefix, 'w', async (job) => {
+      order.push(job.stageId);
+    });
+    await waitFor('three stages', () => order.length === 3, 10_000);
+    expect(order[0]).toBe('critical');
+    expect(order.slice(1).sort()).toEqual(['leaf-1', 'leaf-2']);
+  });
+});
