@@ -15,6 +15,7 @@ import {
 } from '@fipsyard/plugin-api';
 import { connectRedis, RunStore, StageQueue, StageWorkers, type Redis } from '@fipsyard/queue';
 import { fanOut, StageExecutor, type ControllerDeps, type RunObserver } from '../src/index.js';
+import { noBuildCache, noRegistry } from '@fipsyard/plugin-api/testing';
 
 export function uniqueId(label: string): string {
   return `${label}-${randomUUID().slice(0, 8)}`;
@@ -97,12 +98,8 @@ export class FakeRuntime implements ContainerRuntime {
     this.timeline.push(`built ${image}`);
     return { status: 'built', imageId, logTail: [`Successfully built ${imageId}`] };
   }
-  async hashContext(): Promise<string> {
-    return 'sha256:context';
-  }
-  async findImageByLabel(): Promise<ImageInfo | undefined> {
-    return undefined;
-  }
+  hashContext = noBuildCache.hashContext;
+  findImageByLabel = noBuildCache.findImageByLabel;
   async inspectImage(): Promise<ImageInfo | undefined> {
     return undefined;
   }
@@ -122,15 +119,9 @@ export class FakeRuntime implements ContainerRuntime {
     return [];
   }
   // Registry mode is not exercised by these fakes.
-  async pushImage(): Promise<never> {
-    throw new Error('FakeRuntime.pushImage: not implemented');
-  }
-  async pullImage(): Promise<never> {
-    throw new Error('FakeRuntime.pullImage: not implemented');
-  }
-  async imageDigests(): Promise<string[]> {
-    return [];
-  }
+  pushImage = noRegistry.pushImage;
+  pullImage = noRegistry.pullImage;
+  imageDigests = noRegistry.imageDigests;
 }
 
 export type Behaviour = 'pass' | 'fail' | 'throw' | 'throw-infrastructure' | 'infrastructure-once' | 'wait-for-abort';

@@ -1,5 +1,5 @@
 import type { RegistryAuth } from '@fipsyard/plugin-api';
-import { JsonLinesParser } from './build-stream.js';
+import { JsonLinesParser, statusLine } from './build-stream.js';
 
 /** One parsed message of the engine's push or pull progress stream. */
 export type ProgressMessage =
@@ -14,30 +14,13 @@ export type ProgressMessage =
  */
 export class ProgressStreamParser extends JsonLinesParser<ProgressMessage> {
   constructor() {
-    super(parseProgressLine);
+    super((obj) => {
+      const aux = obj['aux'] as { Digest?: unknown } | undefined;
+      const digest: ProgressMessage[] = aux && typeof aux.Digest === 'string' ? [{ type: 'digest', digest: aux.Digest }] : [];
+      // Per-layer progress bars ("Pushing [==>  ] 1.2MB/3MB") would flood the log; keep the status lines.
+      return [...digest, ...(typeof obj['progress'] === 'string' ? [] : statusLine(obj))];
+    });
   }
-}
-
-function parseProgressLine(line: string): ProgressMessage[] {
-  const trimmed = line.trim();
-  if (!trimmed) return [];
-  let obj: Record<string, unknown>;
-  try {
-    obj = JSON.parse(trimmed) as Record<string, unknown>;
-  } catch {
-    return [{ type: 'log', text: trimmed }];
-  }
-  const out: ProgressMessage[] = [];
-  const detail = obj['errorDetail'] as { message?: unknown } | undefined;
-  if (typeof obj['error'] === 'string' || detail) out.push({ type: 'error', message: String(detail?.message ?? obj['error']) });
-  const aux = obj['aux'] as { Digest?: unknown } | undefined;
-  if (aux && typeof aux.Digest === 'string') out.push({ type: 'digest', digest: aux.Digest });
-  // Per-layer progress bars ("Pushing [==>  ] 1.2MB/3MB") would flood the log; keep the status lines.
-  if (typeof obj['status'] === 'string' && typeof obj['progress'] !== 'string') {
-    const id = typeof obj['id'] === 'string' ? `${obj['id']}: ` : '';
-    out.push({ type: 'log', text: `${id}${obj['status']}` });
-  }
-  return out;
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;

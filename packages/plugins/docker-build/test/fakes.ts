@@ -13,6 +13,7 @@ import {
   type ImageInfo,
   type StageContext,
 } from '@fipsyard/plugin-api';
+import { noRegistry } from '@fipsyard/plugin-api/testing';
 
 export const PARENT_ID = 'sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
 export const BUILT_ID = 'sha256:f9e8d7c6b5a4938271605f4e3d2c1b0af9e8d7c6b5a4938271605f4e3d2c1b0a';
@@ -88,15 +89,9 @@ export class FakeRuntime implements ContainerRuntime {
     return [];
   }
   // Registry mode is not exercised by these fakes.
-  async pushImage(): Promise<never> {
-    throw new Error('FakeRuntime.pushImage: not implemented');
-  }
-  async pullImage(): Promise<never> {
-    throw new Error('FakeRuntime.pullImage: not implemented');
-  }
-  async imageDigests(): Promise<string[]> {
-    return [];
-  }
+  pushImage = noRegistry.pushImage;
+  pullImage = noRegistry.pullImage;
+  imageDigests = noRegistry.imageDigests;
 
   /** The one build request made. */
   lastBuild(): BuildRequest {

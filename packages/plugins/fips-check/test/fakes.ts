@@ -14,6 +14,7 @@ import type {
   ProbeOutput,
   StageContext,
 } from '@fipsyard/plugin-api';
+import { noBuildCache, noRegistry } from '@fipsyard/plugin-api/testing';
 
 export const IMAGE_ID = 'sha256:1f5a0c3b9e7d2a4c6b8e0f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c1e';
 
@@ -103,12 +104,8 @@ export class FakeRuntime implements ContainerRuntime {
     throw new Error('FakeRuntime: checks never build');
   }
 
-  async hashContext(): Promise<string> {
-    return 'sha256:context';
-  }
-  async findImageByLabel(): Promise<ImageInfo | undefined> {
-    return undefined;
-  }
+  hashContext = noBuildCache.hashContext;
+  findImageByLabel = noBuildCache.findImageByLabel;
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
     return this.images.get(ref);
   }
@@ -162,15 +159,9 @@ export class FakeRuntime implements ContainerRuntime {
     return [];
   }
   // Registry mode is not exercised by these fakes.
-  async pushImage(): Promise<never> {
-    throw new Error('FakeRuntime.pushImage: not implemented');
-  }
-  async pullImage(): Promise<never> {
-    throw new Error('FakeRuntime.pullImage: not implemented');
-  }
-  async imageDigests(): Promise<string[]> {
-    return [];
-  }
+  pushImage = noRegistry.pushImage;
+  pullImage = noRegistry.pullImage;
+  imageDigests = noRegistry.imageDigests;
 
   /** Containers started and not removed. */
   live(): string[] {
