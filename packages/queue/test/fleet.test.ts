@@ -1,36 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   connectRedis,
   queueNameFor,
   StageQueue,
   StageWorkers,
-  startEmbeddedRedis,
   WorkerHeartbeat,
   WorkerRegistry,
-  type EmbeddedRedis,
   type Redis,
   type StageJob,
   type StageProcessor,
   type WorkerInfo,
 } from '../src/index.js';
-import { uniqueId, waitFor } from './helpers.js';
+import { redisPerFile, uniqueId, waitFor } from './helpers.js';
 
-let server: EmbeddedRedis;
-let cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  server = await startEmbeddedRedis();
-});
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
-afterAll(async () => {
-  await server?.stop();
-});
+/** Closed after each test, last opened first. */
+const { url: redisUrl, cleanups } = redisPerFile();
 
 async function redis(role: 'command' | 'worker' = 'command'): Promise<Redis> {
-  const r = await connectRedis({ url: server.url, role });
+  const r = await connectRedis({ url: redisUrl(), role });
   cleanups.push(() => r.disconnect());
   return r;
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startEmbeddedRedis, type EmbeddedRedis } from '../src/index.js';
 import type { ImageSpec, PipelineSpec, Plan, StageOutcome } from '@fipsyard/core';
 
 /** A short id unique to this call, safe in BullMQ job ids and Redis keys (no ':'). */
@@ -73,3 +75,28 @@ export function singleRun(runId: string): { runId: string; pipeline: PipelineSpe
 export const built = (imageId: string): StageOutcome => ({ status: 'succeeded', output: { kind: 'build', build: { imageId, logTail: [] } } });
 export const tested = (imageId: string): StageOutcome => ({ status: 'succeeded', output: { kind: 'test', test: { imageId, checks: [], tagged: [] } } });
 export const failed = (reason: string): StageOutcome => ({ status: 'failed', reason });
+
+/**
+ * One private redis-server for a test file, and a stack of clean-ups run after each test (last
+ * registered first). Call at the top level of the file.
+ */
+export function redisPerFile(): { url: () => string; cleanups: (() => Promise<void> | void)[] } {
+  let server: EmbeddedRedis | undefined;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  beforeAll(async () => {
+    server = await startEmbeddedRedis();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    url: () => {
+      if (!server) throw new Error('redisPerFile: the server starts in beforeAll');
+      return server.url;
+    },
+    cleanups,
+  };
+}

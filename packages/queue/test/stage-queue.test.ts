@@ -1,39 +1,25 @@
 import { Queue } from 'bullmq';
 import type { StageKind } from '@fipsyard/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   connectRedis,
   jobIdFor,
   QUEUE_NAMES,
   StageQueue,
   StageWorkers,
-  startEmbeddedRedis,
-  type EmbeddedRedis,
   type Redis,
   type StageJob,
   type StageProcessor,
 } from '../src/index.js';
-import { uniqueId, waitFor } from './helpers.js';
+import { redisPerFile, uniqueId, waitFor } from './helpers.js';
 
-let server: EmbeddedRedis;
 /** Closed after each test, last opened first. */
-let cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  server = await startEmbeddedRedis();
-});
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const { url: redisUrl, cleanups } = redisPerFile();
 
 /** A producer and its own BullMQ key prefix, so tests never see each other's jobs. */
 async function producer(): Promise<{ prefix: string; queue: StageQueue; redis: Redis }> {
   const prefix = uniqueId('bq');
-  const redis = await connectRedis({ url: server.url, role: 'command' });
+  const redis = await connectRedis({ url: redisUrl(), role: 'command' });
   const queue = new StageQueue(redis, { prefix });
   cleanups.push(() => redis.disconnect());
   cleanups.push(() => queue.close());
@@ -41,7 +27,7 @@ async function producer(): Promise<{ prefix: string; queue: StageQueue; redis: R
 }
 
 async function workers(prefix: string, name: string, processor: StageProcessor): Promise<StageWorkers> {
-  const connection = await connectRedis({ url: server.url, role: 'worker' });
+  const connection = await connectRedis({ url: redisUrl(), role: 'worker' });
   const w = new StageWorkers(connection, processor, { name, prefix });
   cleanups.push(() => connection.disconnect());
   // Forced: a test that failed half-way must not wait for a processor that never ends.
