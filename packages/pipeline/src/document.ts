@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Diagnostic, SourceLocation } from '@fipsyard/core';
 
 /** Refuse files larger than this before parsing: a pipeline file is never that big. */
@@ -14,12 +14,16 @@ export class SourceDocument {
     private readonly lines: LineCounter,
   ) {}
 
+  private readonly pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
   static parse(file: string, text: string): { source: SourceDocument; errors: Diagnostic[] } {
     const lines = new LineCounter();
     const doc = parseDocument(text, {
       lineCounter: lines,
       prettyErrors: false,
-      uniqueKeys: true,
+      // Repeated keys are found below, in one pass: the parser's own check compares each key with
+      // every earlier one, quadratic in a map of a thousand images.
+      uniqueKeys: false,
       strict: true,
       // YAML 1.2 core schema: "no" stays a string, no surprises from 1.1 booleans.
       version: '1.2',
@@ -27,6 +31,9 @@ export class SourceDocument {
     });
     const source = new SourceDocument(file, doc, lines);
     const errors: Diagnostic[] = [];
+    for (const key of repeatedKeys(doc.contents)) {
+      errors.push({ severity: 'error', message: 'YAML syntax: Map keys must be unique', hint: yamlHint('DUPLICATE_KEY'), location: source.at(key.range?.[0] ?? 0) });
+    }
     for (const e of doc.errors) {
       const opened = e.code === 'MISSING_CHAR' ? unclosedQuote(text, e.pos[0], e.message) : undefined;
       errors.push({
@@ -39,6 +46,7 @@ export class SourceDocument {
     for (const w of doc.warnings) {
       errors.push({ severity: 'warning', message: `YAML: ${firstLine(w.message)}`, location: source.at(w.pos[0]) });
     }
+    errors.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0));
     return { source, errors };
   }
 
@@ -53,7 +61,7 @@ export class SourceDocument {
     let last: Node | undefined = isNode(current) ? current : undefined;
     for (const seg of path) {
       if (isMap(current)) {
-        const pair = current.items.find((p: Pair) => isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = this.pair(current, seg);
         if (!pair) return last;
         current = pair.value;
       } else if (isSeq(current) && typeof seg === 'number') {
@@ -71,11 +79,30 @@ export class SourceDocument {
   keyNode(path: readonly PathSegment[]): Node | undefined {
     const parent = this.node(path.slice(0, -1));
     const key = path[path.length - 1];
-    if (isMap(parent)) {
-      const pair = parent.items.find((p: Pair) => isScalar(p.key) && String(p.key.value) === String(key));
+    if (isMap(parent) && key !== undefined) {
+      const pair = this.pair(parent, key);
       if (pair && isNode(pair.key)) return pair.key;
     }
     return this.node(path);
+  }
+
+  /**
+   * The first pair of `map` whose scalar key reads `key`. Each map is indexed on first use, so
+   * locating every image of a large file is not quadratic; the index assumes the map is not
+   * changed afterwards (values may be, keys are not).
+   */
+  private pair(map: YAMLMap, key: PathSegment): Pair | undefined {
+    let index = this.pairIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        if (!isScalar(p.key)) continue;
+        const k = String(p.key.value);
+        if (!index.has(k)) index.set(k, p);
+      }
+      this.pairIndex.set(map, index);
+    }
+    return index.get(String(key));
   }
 
   locate(path: readonly PathSegment[], opts: { key?: boolean } = {}): SourceLocation {
@@ -99,6 +126,32 @@ function unclosedQuote(text: string, errorOffset: number, message: string): numb
     lineStart = prev;
   }
   return undefined;
+}
+
+/**
+ * The keys repeated within one mapping, anywhere in the document: every occurrence after the first,
+ * in document order. Keys are compared as the parser would: scalars by value (so `1` and `"1"`
+ * differ), other keys never equal.
+ */
+function repeatedKeys(root: unknown): Node[] {
+  const out: Node[] = [];
+  const walk = (node: unknown): void => {
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const p of node.items) {
+        if (isScalar(p.key)) {
+          if (seen.has(p.key.value)) out.push(p.key);
+          else seen.add(p.key.value);
+        }
+        walk(p.key);
+        walk(p.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item);
+    }
+  };
+  walk(root);
+  return out;
 }
 
 function isNode(v: unknown): v is Node {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isPair, isScalar, visit, type Scalar } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Pair, type Scalar } from 'yaml';
 import type { CheckMeta, CheckSpec, CustomCheckSpec, Diagnostic, ImageSpec, MatrixOrigin, OutputExpectation, PatternSpec, PipelineSpec } from '@fipsyard/core';
 import { MAX_FILE_BYTES, SourceDocument, type PathSegment } from './document.js';
 import { prescan } from './prescan.js';
@@ -196,22 +196,38 @@ function interpolateDocument(source: SourceDocument, options: LoadOptions): Diag
       }
     }
   }
+  // A hand-written walk rather than `visit`: the same order and the same ancestors (Document, maps,
+  // pairs, sequences), at a fraction of the cost on a large file.
   const scopeOf = matrixScopes();
-  visit(source.doc, {
-    Pair(_key, pair, ancestors) {
-      // The variables block is done above; its values are not substituted twice.
-      const parent = ancestors[ancestors.length - 1];
-      if (ancestors.length === 2 && isScalar(pair.key) && pair.key.value === 'variables' && isMap(parent)) return visit.SKIP;
-      return undefined;
-    },
-    Scalar(key, node, ancestors) {
-      const parent = ancestors[ancestors.length - 1];
-      if (key === 'key' && isPair(parent)) return;
+  const ancestors: unknown[] = [source.doc];
+  const walk = (node: unknown): void => {
+    if (isScalar(node)) {
       // Build args, labels and variables are strings: keep `3.10` as written, not the number 3.1.
       if (typeof node.value === 'number' && typeof node.source === 'string' && inStringMap(ancestors)) node.value = node.source;
-      apply(node, scopeOf(ancestors));
-    },
-  });
+      if (typeof node.value === 'string' && node.value.includes('$')) apply(node, scopeOf(ancestors));
+    } else if (isMap(node)) {
+      ancestors.push(node);
+      for (const pair of node.items) {
+        // The variables block is done above; its values are not substituted twice.
+        if (ancestors.length === 2 && isScalar(pair.key) && pair.key.value === 'variables') continue;
+        walkPair(pair);
+      }
+      ancestors.pop();
+    } else if (isSeq(node)) {
+      ancestors.push(node);
+      for (const item of node.items) walk(item);
+      ancestors.pop();
+    } else if (isPair(node)) {
+      walkPair(node);
+    }
+  };
+  const walkPair = (pair: Pair<unknown, unknown>): void => {
+    ancestors.push(pair);
+    if (!isScalar(pair.key)) walk(pair.key); // a scalar key is never substituted
+    walk(pair.value);
+    ancestors.pop();
+  };
+  walk(root);
   return diagnostics;
 }
 

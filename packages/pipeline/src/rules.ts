@@ -28,13 +28,24 @@ export interface RuleContext {
 
 export type Rule = (ctx: RuleContext) => void;
 
+/** Images by name, built once per spec: rules look images up for every check of every image. */
+const byName = new WeakMap<PipelineSpec, ReadonlyMap<string, ImageSpec>>();
+function imageNamed(spec: PipelineSpec, name: string): ImageSpec | undefined {
+  let index = byName.get(spec);
+  if (!index) {
+    index = new Map(spec.images.map((i) => [i.name, i]));
+    byName.set(spec, index);
+  }
+  return index.get(name);
+}
+
 const parentExists: Rule = ({ spec, report }) => {
   const names = spec.images.map((i) => i.name);
   for (const image of spec.images) {
     if (image.parent === undefined) continue;
     if (image.parent === image.name) {
       report({ severity: 'error', message: `image "${image.name}" names itself as its parent`, hint: 'remove "parent:" or name another image', at: ['images', image.name, 'parent'] });
-    } else if (!names.includes(image.parent)) {
+    } else if (!imageNamed(spec, image.parent)) {
       const variants = spec.images.filter((i) => i.matrix?.declaredAs === image.parent).map((i) => i.name);
       if (variants.length > 0) {
         report({
@@ -59,14 +70,20 @@ const parentExists: Rule = ({ spec, report }) => {
 const noCycles: Rule = ({ spec, report }) => {
   const parentOf = new Map(spec.images.map((i) => [i.name, i.parent]));
   const reported = new Set<string>();
+  // Images whose ancestry was already walked: a later walk stops there, so a long chain of images
+  // costs linear time, and a cycle is still reported from the first image that leads into it.
+  const walked = new Set<string>();
   for (const image of spec.images) {
     const chain: string[] = [];
+    const onChain = new Set<string>();
     let cur: string | undefined = image.name;
-    while (cur !== undefined && parentOf.has(cur) && !chain.includes(cur)) {
+    while (cur !== undefined && parentOf.has(cur) && !onChain.has(cur) && !walked.has(cur)) {
       chain.push(cur);
+      onChain.add(cur);
       cur = parentOf.get(cur);
     }
-    if (cur === undefined || !chain.includes(cur)) continue;
+    for (const name of chain) walked.add(name);
+    if (cur === undefined || !onChain.has(cur)) continue;
     const cycle = [...chain.slice(chain.indexOf(cur)), cur];
     if (cycle.length <= 2) continue; // self-parent: reported by parentExists
     const key = [...cycle.slice(0, -1)].sort().join(',');
@@ -165,7 +182,7 @@ export function firstFromUses(dockerfile: string, arg: string): boolean {
 /** Where a check of an image was declared in the file: its own list or an ancestor's. */
 function checkPath(spec: PipelineSpec, image: ImageSpec, index: number): PathSegment[] {
   const check = image.checks[index]!;
-  const owner = spec.images.find((i) => i.name === check.origin) ?? image;
+  const owner = imageNamed(spec, check.origin) ?? image;
   const ownIndex = owner.checks.filter((c) => c.origin === owner.name).indexOf(check);
   return ['images', owner.name, 'checks', ownIndex < 0 ? 0 : ownIndex];
 }
@@ -283,7 +300,7 @@ const tagsValid: Rule = ({ spec, report }) => {
 function duplicateTag(spec: PipelineSpec, tag: string, prev: string, image: ImageSpec, index: number): Parameters<RuleContext['report']>[0] {
   const at = ['images', image.name, 'tags', index];
   const declaredAs = image.matrix?.declaredAs;
-  if (declaredAs === undefined || spec.images.find((i) => i.name === prev)?.matrix?.declaredAs !== declaredAs) {
+  if (declaredAs === undefined || imageNamed(spec, prev)?.matrix?.declaredAs !== declaredAs) {
     return { severity: 'error', message: `tag "${tag}" is given to both "${prev}" and "${image.name}"`, hint: 'each tag may name one image', at };
   }
   const axes = Object.keys(image.matrix?.values ?? {});

@@ -60,6 +60,8 @@ describe('loadPipelineFile: errors carry file:line:col, a message and a hint', (
   const cases: { name: string; text: string; line: number; col?: number; message: RegExp }[] = [
     { name: 'YAML syntax error', text: 'version: 1\nimages:\n  a:\n    context: [x\n', line: 5, message: /YAML syntax/ },
     { name: 'duplicate key', text: 'version: 1\nimages:\n  a:\n    context: @FIX@/ctx\n    context: @FIX@/ctx\n', line: 5, col: 5, message: /YAML syntax: Map keys must be unique/ },
+    { name: 'duplicate key in a flow mapping', text: 'version: 1\nimages:\n  a:\n    context: @FIX@/ctx\n    args: { A: "1", B: "2", A: "3" }\n', line: 5, col: 29, message: /YAML syntax: Map keys must be unique/ },
+    { name: 'duplicate image name', text: 'version: 1\nimages:\n  a:\n    context: @FIX@/ctx\n  b:\n    context: @FIX@/ctx\n  a:\n    context: @FIX@/ctx\n', line: 7, col: 3, message: /YAML syntax: Map keys must be unique/ },
     { name: 'unknown key', text: 'version: 1\nimages:\n  a:\n    context: @FIX@/ctx\n    tgas: [x]\n', line: 5, col: 5, message: /unknown key "tgas" in images\.a/ },
     { name: 'wrong type', text: 'version: 1\nimages:\n  a:\n    context: @FIX@/ctx\n    tags: fipsyard/a\n', line: 5, col: 11, message: /images\.a\.tags must be an array, not string/ },
     { name: 'missing required key', text: 'version: 1\nimages:\n  a:\n    tags: [x]\n', line: 4, message: /images\.a\.context is required/ },
@@ -95,6 +97,25 @@ describe('loadPipelineFile: errors carry file:line:col, a message and a hint', (
     const cycle = r.errors.filter((e) => /cycle/.test(e.message));
     expect(cycle).toHaveLength(1);
     expect(cycle[0]!.message).toMatch(/(a -> b -> c -> a|b -> c -> a -> b|c -> a -> b -> c)/);
+  });
+
+  it('tells keys that differ only in type apart, as the YAML parser does (1 and "1")', () => {
+    const r = load('version: 1\nimages:\n  a:\n    context: @FIX@/ctx\n    labels: { 1: x, "1": y }\n');
+    expect(r.errors.filter((e) => /unique/.test(e.message))).toEqual([]);
+  });
+
+  it('reports a cycle reached through a long chain once, and a long acyclic chain not at all', () => {
+    const chain = (n: number, cyclic: boolean) => {
+      const lines = ['version: 1', 'images:'];
+      for (let i = 0; i < n; i++) lines.push(`  i${i}:`, ...(i > 0 || cyclic ? [`    parent: i${i === 0 ? n - 1 : i - 1}`] : []), `    context: ${i > 0 || cyclic ? '@FIX@/child' : '@FIX@/ctx'}`);
+      return `${lines.join('\n')}\n`;
+    };
+    const acyclic = load(chain(400, false));
+    expect(messages(acyclic)).toEqual([]);
+    expect(acyclic.value!.images).toHaveLength(400);
+    const cyclic = load(chain(400, true)).errors.filter((e) => /cycle/.test(e.message));
+    expect(cyclic).toHaveLength(1);
+    expect(cyclic[0]!.message).toContain('i0 -> i1 -> i2');
   });
 
   it('reports every problem of a file in one pass, sorted by position', () => {
