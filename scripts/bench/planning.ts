@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseEvents } from 'js-yaml';
 import { LineCounter, parseDocument } from 'yaml';
 import { loadPipelineFile, planStages } from '@fipsyard/pipeline';
 import { loadOrThrow } from '../../apps/cli/src/load.ts';
@@ -44,25 +45,35 @@ async function planOnce(file: string, root: string): Promise<{ ms: number; image
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
- * Where the time goes, same file, same process: the YAML parse alone (the `yaml` library with
- * source positions, as SourceDocument.parse calls it) and the DAG planner alone.
+ * Where the time goes, same file, same process: the two YAML parsers alone (js-yaml's events, as
+ * the fast path reads a valid file; the `yaml` library with source positions, as the located path
+ * does), the whole load forced down the located path (what every file cost before the fast
+ * path), and the DAG planner alone.
  */
-function parts(file: string, root: string): { parseMs: number; planMs: number } {
+function parts(file: string, root: string) {
   const text = readFileSync(file, 'utf8');
-  const parse: number[] = [];
+  const fast: number[] = [];
+  const positioned: number[] = [];
+  const located: number[] = [];
   const plan: number[] = [];
   const spec = loadPipelineFile(file, { root }).value;
   for (let i = 0; i < rounds; i++) {
-    const t0 = performance.now();
+    let t = performance.now();
+    parseEvents(text, {});
+    fast.push(performance.now() - t);
+    t = performance.now();
     parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: false, strict: true, version: '1.2', schema: 'core' });
-    parse.push(performance.now() - t0);
+    positioned.push(performance.now() - t);
+    t = performance.now();
+    loadPipelineFile(file, { root, fastPath: false });
+    located.push(performance.now() - t);
     if (spec) {
-      const t1 = performance.now();
+      t = performance.now();
       planStages(spec.images);
-      plan.push(performance.now() - t1);
+      plan.push(performance.now() - t);
     }
   }
-  return { parseMs: median(parse), planMs: plan.length ? median(plan) : NaN };
+  return { fastParseMs: median(fast), positionedParseMs: median(positioned), locatedLoadMs: median(located), planMs: plan.length ? median(plan) : NaN };
 }
 
 const { dir, file } = generate(count);
@@ -83,7 +94,7 @@ try {
   const split = parts(file, dir);
   console.log(JSON.stringify({
     images: cold.images, stages: cold.stages, coldMs: cold.ms, medianMs: median(big),
-    baselineImages: smallImages, baselineMedianMs: median(small), peakRssMb, yamlParseMedianMs: split.parseMs, planStagesMedianMs: split.planMs, rssBeforeMb: rssBefore / 1048576,
+    baselineImages: smallImages, baselineMedianMs: median(small), peakRssMb, yamlFastParseMedianMs: split.fastParseMs, yamlPositionedParseMedianMs: split.positionedParseMs, locatedLoadMedianMs: split.locatedLoadMs, planStagesMedianMs: split.planMs, rssBeforeMb: rssBefore / 1048576,
   }));
 } finally {
   rmSync(dir, { recursive: true, force: true });

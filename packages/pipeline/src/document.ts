@@ -6,8 +6,13 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 
 export type PathSegment = string | number;
 
+/** Says where a path of the document is written. */
+export interface Locator {
+  locate(path: readonly PathSegment[], opts?: { key?: boolean }): SourceLocation;
+}
+
 /** A parsed YAML document that can say where any path in it is. */
-export class SourceDocument {
+export class SourceDocument implements Locator {
   constructor(
     readonly file: string,
     readonly doc: Document.Parsed,

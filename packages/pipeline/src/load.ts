@@ -3,12 +3,13 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, type Pair, type Scalar } from 'yaml';
 import type { CheckMeta, CheckSpec, CustomCheckSpec, Diagnostic, ImageSpec, MatrixOrigin, OutputExpectation, PatternSpec, PipelineSpec } from '@fipsyard/core';
-import { MAX_FILE_BYTES, SourceDocument, type PathSegment } from './document.js';
+import { MAX_FILE_BYTES, SourceDocument, type Locator, type PathSegment } from './document.js';
+import { fastParse, NotFast } from './fast-parse.js';
 import { prescan } from './prescan.js';
 import { interpolate, type VariableSources } from './interpolate.js';
 import { expandMatrices } from './matrix.js';
 import { matrixScopes, misplacedMatrixRefs, type MatrixScope } from './matrix-scope.js';
-import { catastrophic, judgePatterns, type PatternSite, type RegexChecker } from './regex-safety.js';
+import { catastrophic, judgePatterns, recheckChecker, type PatternSite, type RegexChecker, type RegexVerdict } from './regex-safety.js';
 import { RULES, type FileProbe, type RuleContext } from './rules.js';
 import { pipelineSchema, type RawCheck, type RawExpect, type RawImage, type RawPipeline } from './schema.js';
 import { issuesToDiagnostics } from './zod-issues.js';
@@ -36,6 +37,11 @@ export interface LoadOptions {
    * Default: recheck.
    */
   regexChecker?: RegexChecker;
+  /**
+   * Try the fast parser first for files that turn out valid (fast-parse.ts). Default true; false
+   * always takes the located path (tests compare the two).
+   */
+  fastPath?: boolean;
 }
 
 export interface LoadResult {
@@ -92,6 +98,43 @@ export function loadPipelineText(file: string, text: string, options: LoadOption
   }
   const refused = prescan(file, text);
   if (refused) return { errors: [refused], warnings: [] };
+  const digest = sha256 ?? createHash('sha256').update(text).digest('hex');
+  if (options.fastPath === false) return loadLocated(file, text, options, digest);
+  // Both ways judge the same patterns: a pattern the checker could not decide in its time limit
+  // must not cost that time twice.
+  const once = { ...options, regexChecker: askedOnce(options.regexChecker ?? recheckChecker) };
+  return loadFast(file, text, once, digest) ?? loadLocated(file, text, once, digest);
+}
+
+function askedOnce(checker: RegexChecker): RegexChecker {
+  const verdicts = new Map<string, RegexVerdict>();
+  return (source, flags, timeoutMs) => {
+    const key = `${flags}/${source}`;
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) verdicts.set(key, (verdict = checker(source, flags, timeoutMs)));
+    return verdict;
+  };
+}
+
+/**
+ * A valid file without anything unusual, read by the fast parser (fast-parse.ts); undefined when
+ * it must go the located way: it is not that simple, or something (even a warning) is reported.
+ */
+function loadFast(file: string, text: string, options: LoadOptions, sha256: string): LoadResult | undefined {
+  try {
+    const { raw, locator } = fastParse(file, text, { overrides: options.vars ?? {}, env: options.env ?? {}, defaults: {} });
+    const errors: Diagnostic[] = [];
+    const warnings: Diagnostic[] = [];
+    const result = validate(file, raw, locator, undefined, options, sha256, errors, warnings);
+    return result.errors.length === 0 && result.warnings.length === 0 ? result : undefined;
+  } catch (err) {
+    if (err instanceof NotFast) return undefined;
+    throw err;
+  }
+}
+
+/** The located way: every node keeps its position, so every problem is reported where it is written. */
+function loadLocated(file: string, text: string, options: LoadOptions, sha256: string): LoadResult {
   const { source, errors: parseDiagnostics } = SourceDocument.parse(file, text);
   const errors = parseDiagnostics.filter((d) => d.severity === 'error');
   const warnings = parseDiagnostics.filter((d) => d.severity === 'warning');
@@ -106,6 +149,15 @@ export function loadPipelineText(file: string, text: string, options: LoadOption
   } catch (err) {
     return fail({ file, line: 1, col: 1 }, `YAML: ${err instanceof Error ? err.message : String(err)}`, 'do not use aliases to build large documents');
   }
+  return validate(file, raw, source, source, options, sha256, errors, warnings);
+}
+
+/**
+ * From the document's plain value to the spec: matrix expansion, schema, normalization, pattern
+ * safety, rules. `located` is the positioned document (undefined on the fast path, which gives up
+ * on the first schema problem instead of placing it).
+ */
+function validate(file: string, raw: unknown, source: Locator, located: SourceDocument | undefined, options: LoadOptions, sha256: string, errors: Diagnostic[], warnings: Diagnostic[]): LoadResult {
   // Matrix images become their variants here, so the schema and the rules see plain images; every
   // message about a variant points into its declaration.
   const expansion = expandMatrices(raw, source);
@@ -114,14 +166,15 @@ export function loadPipelineText(file: string, text: string, options: LoadOption
   const declared = declaredPath(expansion.origins);
   const parsed = pipelineSchema.safeParse(expansion.raw);
   if (!parsed.success || expansion.errors.length > 0) {
+    if (!located) throw new NotFast('schema');
     // A declaration dropped for its matrix is no missing image: "declare at least one image" would mislead.
     const issues = parsed.success ? [] : parsed.error.issues.filter((i) => !(expansion.dropped.length > 0 && i.path.length === 1 && i.path[0] === 'images'));
-    errors.push(...issuesToDiagnostics(issues, source, expansion.raw, declared));
+    errors.push(...issuesToDiagnostics(issues, located, expansion.raw, declared));
     return finish(errors, warnings);
   }
 
   const sites: PatternSite[] = [];
-  const spec = normalize(file, parsed.data, sha256 ?? createHash('sha256').update(text).digest('hex'), source, errors, expansion.origins, sites);
+  const spec = normalize(file, parsed.data, sha256, source, errors, expansion.origins, sites);
   const judged = judgePatterns(sites, options.regexChecker);
   errors.push(...judged.errors);
   warnings.push(...judged.warnings);
@@ -237,7 +290,7 @@ function inStringMap(ancestors: readonly unknown[]): boolean {
 }
 
 /** `sites` receives every pattern with its location, to be judged once per file. */
-function normalize(file: string, raw: RawPipeline, sha256: string, source: SourceDocument, errors: Diagnostic[], origins: ReadonlyMap<string, MatrixOrigin>, sites: PatternSite[]): PipelineSpec {
+function normalize(file: string, raw: RawPipeline, sha256: string, source: Locator, errors: Diagnostic[], origins: ReadonlyMap<string, MatrixOrigin>, sites: PatternSite[]): PipelineSpec {
   const dir = path.dirname(file);
   const own = new Map(Object.entries(raw.images).map(([name, img]) => [name, normalizeImage(dir, name, img, source, errors, origins.get(name), sites)]));
   // A derived image runs its ancestors' checks too, after its own; `origin` says where each came from.
@@ -267,7 +320,7 @@ function inheritedChecks(image: ImageSpec, byName: Map<string, ImageSpec>): Chec
   });
 }
 
-function normalizeImage(dir: string, name: string, img: RawImage, source: SourceDocument, errors: Diagnostic[], matrix: MatrixOrigin | undefined, sites: PatternSite[]): ImageSpec {
+function normalizeImage(dir: string, name: string, img: RawImage, source: Locator, errors: Diagnostic[], matrix: MatrixOrigin | undefined, sites: PatternSite[]): ImageSpec {
   const at = (...p: PathSegment[]) => source.locate(['images', matrix?.declaredAs ?? name, ...p]);
   const spec: ImageSpec = {
     name,

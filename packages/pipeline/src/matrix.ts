@@ -1,5 +1,5 @@
 import type { Diagnostic, MatrixOrigin } from '@fipsyard/core';
-import type { PathSegment, SourceDocument } from './document.js';
+import type { Locator, PathSegment } from './document.js';
 import { describe, isObj, readMatrix, type Obj, type Reporter, type Values } from './matrix-combinations.js';
 import { IMAGE_NAME } from './schema.js';
 
@@ -22,7 +22,7 @@ export interface MatrixExpansion {
  * `${matrix.AXIS}` substituted in all its string values (their `$` escaped as `$$` by
  * interpolation). Runs on the plain data, before the schema: each variant is validated as an image.
  */
-export function expandMatrices(raw: unknown, source: SourceDocument): MatrixExpansion {
+export function expandMatrices(raw: unknown, source: Locator): MatrixExpansion {
   const out: MatrixExpansion = { raw, origins: new Map(), dropped: [], errors: [], warnings: [] };
   if (!isObj(raw) || !isObj(raw['images'])) return out;
   const report: Reporter = {

@@ -1,5 +1,5 @@
 import { labelProblem, type Diagnostic, type ImageSpec, type PipelineSpec } from '@fipsyard/core';
-import type { PathSegment, SourceDocument } from './document.js';
+import type { Locator, PathSegment } from './document.js';
 import { closest } from './suggest.js';
 
 /** What rules may ask of the file system; injected so rules stay testable. */
@@ -13,7 +13,7 @@ export interface FileProbe {
 
 export interface RuleContext {
   spec: PipelineSpec;
-  source: SourceDocument;
+  source: Locator;
   files: FileProbe;
   /** Built-in suite names the workers know. Undefined: not checked. */
   knownSuites?: readonly string[];
