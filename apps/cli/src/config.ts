@@ -16,6 +16,8 @@ export interface EnvConfig {
   redisCa?: string;
   /** Docker Engine address (DOCKER_HOST); unset: /var/run/docker.sock. */
   dockerHost?: string;
+  /** TLS to a tcp:// engine (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), as docker reads them. */
+  dockerTls?: { ca: string; cert: string; key: string };
   /** Log level for the structured logger. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Colour on the terminal. */
@@ -84,7 +86,41 @@ export function readEnvConfig(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): Env
     const h = env['DOCKER_HOST'];
     cfg.dockerHost = h.startsWith('/') ? h : checkUrl('DOCKER_HOST', h, ['unix:', 'tcp:', 'http:', 'https:'], 'unix:///var/run/docker.sock or tcp://host:2375');
   }
+  const tls = dockerTls(env, cfg.dockerHost);
+  if (tls) cfg.dockerTls = tls;
   return cfg;
+}
+
+/** Options for DockerRuntime from the environment. */
+export function dockerOptions(cfg: EnvConfig): { host?: string; tls?: { ca: string; cert: string; key: string } } {
+  return { ...(cfg.dockerHost ? { host: cfg.dockerHost } : {}), ...(cfg.dockerTls ? { tls: cfg.dockerTls } : {}) };
+}
+
+/**
+ * DOCKER_TLS_VERIFY (any non-empty value, as docker reads it) turns on TLS to a tcp:// engine with
+ * ca.pem, cert.pem and key.pem from DOCKER_CERT_PATH (default ~/.docker). TLS without verifying
+ * the engine (docker's --tls alone) is refused: a build worker must know which engine it feeds.
+ */
+function dockerTls(env: NodeJS.ProcessEnv, host: string | undefined): EnvConfig['dockerTls'] {
+  const verify = env['DOCKER_TLS_VERIFY'] ?? '';
+  const certPath = env['DOCKER_CERT_PATH'];
+  if (verify === '') {
+    if (certPath) throw new UsageError('DOCKER_CERT_PATH is set but DOCKER_TLS_VERIFY is not', { hint: 'set DOCKER_TLS_VERIFY=1 to talk TLS to the engine and verify it with $DOCKER_CERT_PATH/ca.pem; fipsyard does not use TLS without verifying the engine' });
+    return undefined;
+  }
+  if (!host || !/^(tcp|https?):/.test(host)) {
+    throw new UsageError(`DOCKER_TLS_VERIFY is set but DOCKER_HOST is ${host ? `"${host}"` : 'not set'}`, { hint: 'TLS is for an engine on the network: set DOCKER_HOST=tcp://HOST:2376, or unset DOCKER_TLS_VERIFY to use the local socket' });
+  }
+  const dir = certPath || path.join(homedir(), '.docker');
+  const read = (name: string) => {
+    const file = path.join(dir, name);
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read ${file} for TLS to the Docker Engine: ${err instanceof Error ? err.message : String(err)}`, { hint: 'DOCKER_CERT_PATH must hold ca.pem (the CA of the engine), cert.pem and key.pem (this client), as for `docker --tlsverify`' });
+    }
+  };
+  return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
 }
 
 /** Parses repeated `--var NAME=VALUE` options. */

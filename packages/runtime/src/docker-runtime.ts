@@ -38,6 +38,11 @@ export interface DockerRuntimeOptions {
    * `http://host:port`. Default `/var/run/docker.sock`.
    */
   host?: string;
+  /**
+   * TLS to a `tcp://` engine (DOCKER_TLS_VERIFY with DOCKER_CERT_PATH): the CA that signed the
+   * engine's certificate, and this client's certificate and key. The engine is always verified.
+   */
+  tls?: DockerTls;
   /** Lines of build output kept for failure reports. Default 40. */
   logTailLines?: number;
   /**
@@ -53,12 +58,24 @@ const HELPER_PATH = '/.fipsyard/busybox';
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 
-/** Parses a DOCKER_HOST-style address into dockerode options. */
-export function dockerConnection(host: string | undefined): Docker.DockerOptions {
+/** PEM texts for TLS to the engine, as `docker` reads them from DOCKER_CERT_PATH. */
+export interface DockerTls {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/**
+ * Parses a DOCKER_HOST-style address into dockerode options. With `tls`, a `tcp://` address is
+ * spoken to over HTTPS (default port 2376, as docker's), the engine's certificate checked against
+ * the CA and this client authenticated by its certificate.
+ */
+export function dockerConnection(host: string | undefined, tls?: DockerTls): Docker.DockerOptions {
   if (!host) return { socketPath: '/var/run/docker.sock' };
   if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
   if (host.startsWith('/')) return { socketPath: host };
   const url = new URL(host.replace(/^tcp:/, 'http:'));
+  if (tls) return { protocol: 'https', host: url.hostname, port: Number(url.port || 2376), ca: tls.ca, cert: tls.cert, key: tls.key };
   return { protocol: url.protocol === 'https:' ? 'https' : 'http', host: url.hostname, port: Number(url.port || 2375) };
 }
 
@@ -67,9 +84,11 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly docker: Docker;
   private readonly where: string;
   private readonly tailLines: number;
+  private readonly usesTls: boolean;
 
   constructor(options: DockerRuntimeOptions = {}, docker?: Docker) {
-    this.docker = docker ?? new Docker(dockerConnection(options.host));
+    this.docker = docker ?? new Docker(dockerConnection(options.host, options.tls));
+    this.usesTls = options.tls !== undefined && !!options.host && !options.host.startsWith('unix:') && !options.host.startsWith('/');
     this.where = options.host ?? '/var/run/docker.sock';
     this.tailLines = options.logTailLines ?? 40;
     this.idleHelper = options.idleHelper ?? (existsSync('/bin/busybox') ? '/bin/busybox' : undefined);
@@ -97,8 +116,14 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   private unreachable(err: unknown): InfrastructureError {
+    const code = String((err as { code?: unknown } | undefined)?.code ?? '');
+    const tls = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_SSL|ERR_TLS|EPROTO/.test(code) || /certificate|alert|handshake/i.test(describeError(err));
     return new InfrastructureError('docker', `Docker Engine unreachable at ${this.where}: ${describeError(err)}`, {
-      hint: 'start it (`sudo dockerd &`, or `npm start`, which installs and starts it), or set DOCKER_HOST to a running engine',
+      hint: tls
+        ? 'the TLS handshake with the engine failed: DOCKER_CERT_PATH/ca.pem must be the CA that signed the engine\'s certificate (for the host name in DOCKER_HOST), and cert.pem/key.pem a client certificate the engine trusts (dockerd --tlsverify --tlscacert)'
+        : this.usesTls
+          ? 'the engine did not answer over TLS: check that dockerd listens there with --tlsverify and trusts the client certificate in DOCKER_CERT_PATH (cert.pem, key.pem); an engine that refuses the client certificate just hangs up'
+          : 'start it (`sudo dockerd &`, or `npm start`, which installs and starts it), or set DOCKER_HOST to a running engine',
       cause: err,
     });
   }

@@ -1,7 +1,7 @@
 import { CancelledError, ExitCode, LABELS, type Logger } from '../deps.js';
 import { checkImages, defaultPlugins, defaultSuites, hostFacts, newRunId } from '@fipsyard/engine';
 import { DockerRuntime } from '@fipsyard/runtime';
-import type { EnvConfig } from '../config.js';
+import { dockerOptions, type EnvConfig } from '../config.js';
 import type { Output } from '../output.js';
 import { TOOL_VERSION } from '../version.js';
 import { finishReport, prepareReportDir } from '../write-report.js';
@@ -15,7 +15,7 @@ export interface CheckOptions {
 /** `fipsyard check IMAGE...`: the pipeline checks on images that already exist. */
 export async function checkCommand(opts: CheckOptions, cfg: EnvConfig, out: Output, log: Logger): Promise<number> {
   const reportDir = prepareReportDir(opts.reportDir);
-  const runtime = new DockerRuntime(cfg.dockerHost ? { host: cfg.dockerHost } : {});
+  const runtime = new DockerRuntime(dockerOptions(cfg));
   const host = await hostFacts(runtime);
   const runId = newRunId();
   const cancel = new AbortController();

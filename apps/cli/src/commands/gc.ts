@@ -2,7 +2,7 @@ import { LABELS, type Logger } from '../deps.js';
 import { connectRedis, RunStore } from '@fipsyard/queue';
 import type { DockerRuntime } from '@fipsyard/runtime';
 import { DockerRuntime as Runtime } from '@fipsyard/runtime';
-import { redisOptions, type EnvConfig } from '../config.js';
+import { dockerOptions, redisOptions, type EnvConfig } from '../config.js';
 import type { Output } from '../output.js';
 
 /**
@@ -22,7 +22,7 @@ export async function sweepLeftovers(runtime: DockerRuntime, isLeftover: (runId:
 }
 
 export async function gcCommand(opts: { images: boolean; run?: string }, cfg: EnvConfig, out: Output, log: Logger): Promise<number> {
-  const runtime = new Runtime(cfg.dockerHost ? { host: cfg.dockerHost } : {});
+  const runtime = new Runtime(dockerOptions(cfg));
   await runtime.info();
   let isRunning = async (_runId: string) => false;
   const only = opts.run;

@@ -3,7 +3,7 @@ import { cancelRun, fanOut, followRun, hostFacts, newRunId, snapshotRun, submitR
 import { planStages } from '@fipsyard/pipeline';
 import { DockerRuntime } from '@fipsyard/runtime';
 import { VerdictStore } from '@fipsyard/queue';
-import { redisOptions, type EnvConfig } from '../config.js';
+import { dockerOptions, redisOptions, type EnvConfig } from '../config.js';
 import { loadOrThrow } from '../load.js';
 import { openProgress } from '../progress/open.js';
 import { openRedis, startLocalWorkers, type LocalWorkers } from '../session.js';
@@ -55,7 +55,7 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
     }
     submission = { spec, plan: planStages(spec.images) };
   }
-  const runtime = new DockerRuntime(cfg.dockerHost ? { host: cfg.dockerHost } : {});
+  const runtime = new DockerRuntime(dockerOptions(cfg));
   // Local workers need the engine; a controller feeding remote workers does not.
   let host: Record<string, unknown> = {};
   if (opts.workers > 0) host = await hostFacts(runtime);

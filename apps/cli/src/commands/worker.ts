@@ -6,7 +6,7 @@ import { workerLabels } from '../labels.js';
 import { TOOL_VERSION, toolFingerprint } from '../version.js';
 import { DockerRuntime, registryAuthFromEnv } from '@fipsyard/runtime';
 import type { RegistryAuth } from '@fipsyard/plugin-api';
-import { redisOptions, type EnvConfig } from '../config.js';
+import { dockerOptions, redisOptions, type EnvConfig } from '../config.js';
 import type { Output } from '../output.js';
 import { sweepLeftovers } from './gc.js';
 
@@ -20,7 +20,7 @@ export interface WorkerOptions {
 /** `fipsyard worker`: a standalone fleet worker on REDIS_URL, until SIGINT/SIGTERM. */
 export async function workerCommand(opts: WorkerOptions, cfg: EnvConfig, out: Output, log: Logger): Promise<number> {
   if (!cfg.redisUrl) throw new UsageError('a standalone worker needs REDIS_URL', { hint: 'e.g. REDIS_URL=redis://127.0.0.1:6379 fipsyard worker' });
-  const runtime = new DockerRuntime(cfg.dockerHost ? { host: cfg.dockerHost } : {});
+  const runtime = new DockerRuntime(dockerOptions(cfg));
   const engine = await runtime.info();
   const command = await connectRedis({ url: cfg.redisUrl, role: 'worker', ...redisOptions(cfg) });
   const connection = await connectRedis({ url: cfg.redisUrl, role: 'worker', ...redisOptions(cfg) });
