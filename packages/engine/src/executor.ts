@@ -9,7 +9,7 @@ import {
   type TestOutput,
 } from '@fipsyard/core';
 import { LABELS, type CheckSuite, type ContainerRuntime, type EngineInfo, type RegistryAuth, type StageContext, type StagePlugin } from '@fipsyard/plugin-api';
-import { ensureLocal, pushBuilt, pushTags, registryTargetOf, runRef } from './registry-mode.js';
+import { ensureLocal, pushBuilt, registryTargetOf, runRef } from './registry-mode.js';
 import type { RunRecord, RunStore, StageJob, StageQueue, VerdictStore } from '@fipsyard/queue';
 import { readFileSync } from 'node:fs';
 import { pluginFingerprints, verdictCacheKey } from './verdict-key.js';
@@ -190,7 +190,7 @@ export class StageExecutor {
       const hit = await this.cachedVerdict(ctx, verdictKey);
       if (hit) {
         await logChain;
-        return this.promote(ctx, hit);
+        return hit;
       }
     }
     // One owner of the stage's time limit: the plugin sees a signal that fires on timeout or cancel.
@@ -214,17 +214,19 @@ export class StageExecutor {
       await logChain;
     }
     if (kind === 'build' && registry) outcome = await pushBuilt(ctx.runtime, registry, runRef(registry, run.pipeline.name, image.name, run.runId), outcome, this.deps.registryAuth, signal);
-    if (kind === 'test' && outcome.status === 'succeeded') {
-      if (verdictKey && outcome.output?.kind === 'test') await this.remember(run, verdictKey, outcome.output.test, log);
-      outcome = await this.promote(ctx, outcome);
-    }
+    // Tags move at the end of the run, once every stage passed (promote.ts), never here.
+    if (kind === 'test' && outcome.status === 'succeeded' && verdictKey && outcome.output?.kind === 'test') await this.remember(run, verdictKey, outcome.output.test, log);
     log.info(`${kind} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''}`);
     return outcome;
   }
 
   /** The verdict cache key of this test stage (see verdict-key.ts). */
   private async verdictKey(run: RunRecord, ctx: StageContext, imageId: string): Promise<string> {
-    this.engine ??= this.deps.runtime.info();
+    // A failed lookup (the engine restarting) is not kept: the next test stage asks again.
+    this.engine ??= this.deps.runtime.info().catch((err: unknown) => {
+      this.engine = undefined;
+      throw err;
+    });
     const engine = await this.engine;
     return verdictCacheKey({
       toolVersion: `${this.deps.toolVersion ?? 'unknown'}+${this.deps.checksFingerprint ?? ''}`,
@@ -256,34 +258,6 @@ export class StageExecutor {
     } catch (err) {
       log.warn(`could not record the verdict in the cache: ${describeError(err)}`);
     }
-  }
-
-  /**
-   * Tags move only onto images that passed every check. A tag the engine refuses fails the stage
-   * as an infrastructure problem, keeping the check results and the tags already applied.
-   */
-  private async promote(ctx: StageContext, outcome: StageOutcome): Promise<StageOutcome> {
-    if (outcome.output?.kind !== 'test') return outcome;
-    const test = outcome.output.test;
-    for (const tag of ctx.image.tags) {
-      try {
-        await ctx.runtime.tagImage(test.imageId, tag);
-      } catch (err) {
-        return { ...outcome, status: 'failed', infrastructure: true, retryable: false, reason: `checks passed, but tagging ${tag} failed: ${describeError(err)}` };
-      }
-      test.tagged.push(tag);
-    }
-    // Registry mode: the same tags, pushed only now that the image (and, by the DAG, every
-    // ancestor) passed every check.
-    const registry = registryTargetOf(ctx.pipeline);
-    if (registry && ctx.image.tags.length) {
-      try {
-        test.pushed = await pushTags(ctx.runtime, registry, ctx.image, test.imageId, this.deps.registryAuth, ctx.signal);
-      } catch (err) {
-        return { ...outcome, status: 'failed', infrastructure: isInfrastructureError(err), reason: `checks passed, but pushing the tags to ${registry.host} failed: ${describeError(err)}` };
-      }
-    }
-    return outcome;
   }
 }
 

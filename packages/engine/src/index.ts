@@ -22,3 +22,5 @@ export { FleetController } from './fleet-controller.js';
 export type { FleetControllerDeps, FleetControllerOptions } from './fleet-controller.js';
 export { autoLabels, nodeHost } from './worker-labels.js';
 export type { HostProbe } from './worker-labels.js';
+export { promoteRun } from './promote.js';
+export type { Promotion } from './promote.js';

@@ -1,4 +1,4 @@
-import { describeError, isInfrastructureError, type ImageSpec, type PipelineSpec, type StageOutcome } from '@fipsyard/core';
+import { describeError, isInfrastructureError, type PipelineSpec, type StageOutcome } from '@fipsyard/core';
 import type { ContainerRuntime, RegistryAuth } from '@fipsyard/plugin-api';
 
 /**
@@ -54,14 +54,4 @@ export async function ensureLocal(runtime: ContainerRuntime, what: string, image
   const pulled = await runtime.pullImage(pinned, { signal, ...(auth ? { auth } : {}) });
   if (pulled.imageId !== imageId) return `pulled ${pinned}, but it is image ${pulled.imageId}, not ${imageId} as built`;
   return undefined;
-}
-
-/** Pushes an image's tags to the registry (after every check passed). Returns the refs pushed. */
-export async function pushTags(runtime: ContainerRuntime, target: RegistryTarget, image: Pick<ImageSpec, 'tags'>, imageId: string, auth: RegistryAuth | undefined, signal: AbortSignal): Promise<string[]> {
-  const out: string[] = [];
-  for (const tag of image.tags) {
-    const pushed = await runtime.pushImage(imageId, tag, { registry: target.host, signal, ...(auth ? { auth } : {}) });
-    out.push(pushed.tagged);
-  }
-  return out;
 }

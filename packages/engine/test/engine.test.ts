@@ -3,7 +3,7 @@ import { LABELS } from '@fipsyard/plugin-api';
 import { connectRedis, RunStore, StageQueue, startEmbeddedRedis, type EmbeddedRedis, type StageRecord } from '@fipsyard/queue';
 import { buildReport, reportExitCode } from '@fipsyard/report';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cancelRun, fanOut, followRun, snapshotRun, submitRun } from '../src/index.js';
+import { cancelRun, fanOut, followRun, promoteRun, snapshotRun, submitRun } from '../src/index.js';
 import { baseWithDerived, DERIVED, harness, recordingObserver, singleImage, uniqueId, waitFor, type FakePluginOptions, type Harness } from './helpers.js';
 
 let server: EmbeddedRedis;
@@ -86,16 +86,21 @@ describe('a FIPS base with three derived images on two workers', () => {
     expect(derivedWorkers).toEqual(new Set(['w1', 'w2']));
   });
 
-  it('tags each image through the runtime only after its test stage succeeded', () => {
+  it('tags nothing while the run goes on; promoteRun tags every image once the whole run passed', async () => {
+    expect(h.runtime.tags).toEqual([]);
+    const snapshot = await snapshotRun(h.store, runId, '0.0.0-test');
+    const promotions = await promoteRun(snapshot, h.runtime);
+    expect(promotions.map((p) => p.error)).toEqual(ALL_IMAGES.map(() => undefined));
     const expected = ALL_IMAGES.flatMap((i) => (i === 'base' ? ['acme/base:1', 'acme/base:latest'] : [`acme/${i}:1`]).map((ref) => ({ imageId: imageIdOf(stages, i), ref })));
     expect([...h.runtime.tags].sort((a, b) => a.ref.localeCompare(b.ref))).toEqual(expected.sort((a, b) => a.ref.localeCompare(b.ref)));
-    for (const { ref } of expected) {
-      const image = ref.slice('acme/'.length, ref.indexOf(':'));
-      expect(h.timeline.indexOf(`tagged ${ref}`), ref).toBeGreaterThan(h.timeline.indexOf(`checked ${image}`));
-      expect(h.timeline.indexOf(`checked ${image}`), ref).toBeGreaterThanOrEqual(0);
-    }
-    const out = stage(stages, 'test-base').outcome?.output;
+    // Every check of every image came first.
+    const lastCheck = Math.max(...ALL_IMAGES.map((i) => h.timeline.indexOf(`checked ${i}`)));
+    for (const { ref } of expected) expect(h.timeline.indexOf(`tagged ${ref}`), ref).toBeGreaterThan(lastCheck);
+    const out = snapshot.stages.find((s) => s.id === 'test-base')?.outcome?.output;
     expect(out?.kind === 'test' ? out.test.tagged : undefined).toEqual(['acme/base:1', 'acme/base:latest']);
+    const report = buildReport(snapshot);
+    expect(report.status).toBe('passed');
+    expect(report.images.find((i) => i.name === 'base')?.tagged).toEqual(['acme/base:1', 'acme/base:latest']);
   });
 
   it('tells the observer of every stage start and finish, build logs, and the end of the run', () => {
@@ -129,8 +134,10 @@ describe('a FIPS base with three derived images on two workers', () => {
     }
   });
 
-  it('snapshotRun + buildReport give a report whose derived images name the base image ID', async () => {
-    const report = buildReport(await snapshotRun(h.store, runId, '0.0.0-test'));
+  it('snapshotRun + promoteRun + buildReport give a report whose derived images name the base image ID', async () => {
+    const snapshot = await snapshotRun(h.store, runId, '0.0.0-test');
+    await promoteRun(snapshot, h.runtime);
+    const report = buildReport(snapshot);
     expect(report).toMatchObject({ runId, status: 'passed', pipelineName: 'engine-test', host: { hostname: 'test-host' }, tool: { version: '0.0.0-test' } });
     expect(report.summary.stages).toEqual({ succeeded: 8, failed: 0, skipped: 0, cached: 0 });
     expect(report.summary.checks.pass).toBe(4);
@@ -186,7 +193,9 @@ describe('a base image that fails its checks', () => {
     for (const e of skipped) expect(e.reason, e.stage).toMatch(/test-base failed/);
   });
 
-  it('tags nothing', () => {
+  it('tags nothing, and promoteRun moves no tag of a failed run', async () => {
+    expect(h.runtime.tags).toEqual([]);
+    expect(await promoteRun(await snapshotRun(h.store, runId, '0.0.0-test'), h.runtime)).toEqual([]);
     expect(h.runtime.tags).toEqual([]);
   });
 
@@ -227,7 +236,8 @@ describe('plugins that throw', () => {
       expect(stage(stages, `build-${d}`).state, d).toBe('succeeded');
       expect(stage(stages, `test-${d}`).state, d).toBe('succeeded');
     }
-    expect(hh.runtime.tags.map((t) => t.ref).sort()).toEqual(['acme/base:1', 'acme/base:latest', 'acme/java-dev:1', 'acme/node-dev:1']);
+    // The run failed: no release tag moves, not even for the images that passed (promote.ts).
+    expect(hh.runtime.tags).toEqual([]);
   });
 
   it('a throwing test stage fails and tags nothing', async () => {
@@ -326,18 +336,40 @@ describe('tagging', () => {
     h = undefined;
   });
 
-  it('a tag the runtime refuses fails the stage but keeps the check results and the tags already applied', async () => {
+  it('a tag the runtime refuses at promotion fails the image and the run, keeping the check results and naming the tags already applied', async () => {
     h = await harness(server.url, { workers: 1, failTags: ['acme/base:latest'] });
-    const { status, stages } = await runPipeline(h, singleImage(['acme/base:1', 'acme/base:latest']));
-    expect(status).toBe('failed');
+    const { runId: id, status } = await runPipeline(h, singleImage(['acme/base:1', 'acme/base:latest']));
+    expect(status).toBe('passed');
+    const snapshot = await snapshotRun(h.store, id, '0.0.0-test');
+    const [p] = await promoteRun(snapshot, h.runtime);
+    expect(p?.error).toMatch(/after tagging acme\/base:1: .*acme\/base:latest/);
     expect(h.runtime.tags.map((t) => t.ref)).toEqual(['acme/base:1']);
-    const test = stage(stages, 'test-base');
+    expect(snapshot.status).toBe('failed');
+    const test = snapshot.stages.find((s) => s.id === 'test-base')!;
     expect(test.state).toBe('failed');
-    expect(test.outcome?.reason).toContain('acme/base:latest');
     const out = test.outcome?.output;
-    expect(out?.kind).toBe('test');
     expect(out?.kind === 'test' ? out.test.checks.map((c) => c.status) : []).toEqual(['pass']);
     expect(out?.kind === 'test' ? out.test.tagged : []).toEqual(['acme/base:1']);
+    const report = buildReport(snapshot);
+    expect(report.status).toBe('failed');
+    // The checks passed; what failed is the engine or the registry: exit 3, as for any outage.
+    expect(reportExitCode(report)).toBe(3);
+  });
+});
+
+describe('promotion: a failed run moves no release tag', () => {
+  it('tags none of the images that passed when another image of the run failed its checks', async () => {
+    const h = await harness(server.url, { workers: 2, plugins: { test: { [DERIVED[0]!]: 'fail' } } });
+    try {
+      const { runId, status, stages } = await runPipeline(h, baseWithDerived());
+      expect(status).toBe('failed');
+      const passed = stages.filter((s) => s.id.startsWith('test-') && s.state === 'succeeded').map((s) => s.id);
+      expect(passed.length).toBeGreaterThanOrEqual(3); // base and the other derived images passed
+      expect(await promoteRun(await snapshotRun(h.store, runId, '0.0.0-test'), h.runtime)).toEqual([]);
+      expect(h.runtime.tags).toEqual([]);
+    } finally {
+      await h.close();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { CancelledError, ExitCode, formatDiagnostic, LABELS, type Logger } from '../deps.js';
-import { cancelRun, fanOut, followRun, hostFacts, newRunId, snapshotRun, submitRun, type RunObserver } from '@fipsyard/engine';
+import { cancelRun, fanOut, followRun, hostFacts, newRunId, promoteRun, snapshotRun, submitRun, type RunObserver } from '@fipsyard/engine';
 import { planStages } from '@fipsyard/pipeline';
-import { DockerRuntime } from '@fipsyard/runtime';
+import { DockerRuntime, registryAuthFromEnv } from '@fipsyard/runtime';
 import { VerdictStore } from '@fipsyard/queue';
 import { dockerOptions, redisOptions, type EnvConfig } from '../config.js';
 import { loadOrThrow } from '../load.js';
@@ -105,6 +105,12 @@ export async function runCommand(opts: RunOptions, cfg: EnvConfig, out: Output, 
     if (swept.length) log.warn(`removed ${swept.length} leftover container(s) of the run`);
 
     const snapshot = await snapshotRun(session.store, runId, TOOL_VERSION);
+    // Release tags move now, and only if the whole run passed (promote.ts); a failed promotion
+    // fails the run in its report.
+    if (!cancel.signal.aborted) {
+      const auth = registryAuthFromEnv(process.env);
+      await promoteRun(snapshot, runtime, { ...(auth ? { auth } : {}), signal: cancel.signal, log: (l) => log.info(l) });
+    }
     progress.stop(snapshot.status === 'running' ? undefined : snapshot.status);
     const { code, dir, report, written } = finishReport(snapshot, reportDir, progress.out);
     progress.finished({ runId, status: report.status, exitCode: code, reports: written });

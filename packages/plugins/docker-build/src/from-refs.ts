@@ -1,6 +1,7 @@
 /**
- * The images a Dockerfile's FROM lines pull from outside the build: build args and ARG defaults
- * substituted, multi-stage names and `scratch` left out. Pure.
+ * The images a Dockerfile pulls from outside the build: FROM lines, `COPY --from=` and
+ * `RUN --mount=…,from=`; build args and ARG defaults substituted, multi-stage names (and stage
+ * numbers) and `scratch` left out. Pure.
  */
 export function externalFromRefs(dockerfile: string, buildArgs: Record<string, string>): string[] {
   const text = dockerfile.replace(/\\\r?\n/g, ' ');
@@ -19,6 +20,12 @@ export function externalFromRefs(dockerfile: string, buildArgs: Record<string, s
       if (v !== undefined) globalArgs[name] = v;
       continue;
     }
+    const copied = /^(?:COPY|ADD)\s.*?--from=(\S+)/i.exec(line) ?? /^RUN\s.*?--mount=\S*?\bfrom=([^,\s]+)/i.exec(line);
+    if (copied) {
+      const ref = substitute(copied[1]!.replace(/^(["'])(.*)\1$/, '$2'), globalArgs);
+      if (!/^\d+$/.test(ref) && !ref.includes('$') && !refs.includes(ref)) refs.push(ref);
+      continue;
+    }
     const from = /^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
     if (!from) continue;
     seenFrom = true;
@@ -27,8 +34,8 @@ export function externalFromRefs(dockerfile: string, buildArgs: Record<string, s
     if (ref === 'scratch' || stages.has(ref.toLowerCase()) || ref.includes('$') || ref.startsWith('sha256:')) continue;
     if (!refs.includes(ref)) refs.push(ref);
   }
-  // A stage name declared later can still be referenced earlier only by mistake; filter once more.
-  return refs.filter((r) => !stages.has(r.toLowerCase()));
+  // Stage names are known only once every FROM is read: filter once more.
+  return refs.filter((r) => !stages.has(r.toLowerCase()) && r !== 'scratch');
 }
 
 function unquote(s: string): string {

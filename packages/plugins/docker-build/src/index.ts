@@ -22,11 +22,14 @@ export const dockerBuildPlugin = definePlugin({
       labels[LABELS.parentImage] = ctx.parentImageId;
       labels[LABELS.parentName] = image.parent;
     }
-    const key = await cacheKey(ctx, args);
+    const { key, sound } = await cacheKey(ctx, args);
     labels[LABELS.buildKey] = key;
-    if (ctx.useCache !== false) {
+    // An external image the engine does not have yet is pulled by the build as whatever it is
+    // then: the key cannot name it, so nothing is reused (and the new image is not indexed).
+    if (ctx.useCache !== false && sound) {
       const hit = await findBuilt(ctx, key);
-      if (hit) return reuse(ctx, hit, key);
+      // An image whose lineage check failed carries the key too: it is never reused.
+      if (hit && !(ctx.parentImageId && (await verifyLineage(ctx, hit.id, ctx.parentImageId)))) return reuse(ctx, hit, key);
     }
     ctx.logger.info('building', { context: image.context, dockerfile: image.dockerfile, key });
     const result = await runtime.build(
@@ -52,19 +55,20 @@ export const dockerBuildPlugin = definePlugin({
         log: result.logTail,
       };
     }
-    await ctx.buildIndex?.set(key, result.imageId).catch((err: unknown) => ctx.logger.warn(`could not record the build in the cache index: ${describeError(err)}`));
     const output: StageOutcome['output'] = { kind: 'build', build: { imageId: result.imageId, logTail: result.logTail } };
     if (ctx.parentImageId) output.build.parentImageId = ctx.parentImageId;
     if (ctx.parentImageId) {
       const lineage = await verifyLineage(ctx, result.imageId, ctx.parentImageId);
       if (lineage) return { status: 'failed', reason: lineage, output, log: result.logTail };
     }
+    // Indexed only once it is known good: a failed build is never found again by its key.
+    if (sound) await ctx.buildIndex?.set(key, result.imageId).catch((err: unknown) => ctx.logger.warn(`could not record the build in the cache index: ${describeError(err)}`));
     return { status: 'succeeded', output };
   },
 });
 
 /** The build's input hash: context, Dockerfile, args, labels, parent and FROM image IDs, tool. */
-async function cacheKey(ctx: StageContext, args: Record<string, string>): Promise<string> {
+async function cacheKey(ctx: StageContext, args: Record<string, string>): Promise<{ key: string; sound: boolean }> {
   const { image, runtime } = ctx;
   const contextHash = await runtime.hashContext(image.context, image.dockerfile);
   const fromImages: Record<string, string> = {};
@@ -85,7 +89,7 @@ async function cacheKey(ctx: StageContext, args: Record<string, string>): Promis
     fromImages,
   };
   if (ctx.parentImageId) inputs.parentImageId = ctx.parentImageId;
-  return buildCacheKey(inputs);
+  return { key: buildCacheKey(inputs), sound: !Object.values(fromImages).includes('missing') };
 }
 
 /**

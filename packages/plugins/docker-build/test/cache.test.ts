@@ -149,4 +149,46 @@ describe('dockerBuildPlugin with the cache', () => {
     expect(again.cached).toBeUndefined();
     expect(runtime.lastBuild().noCache).toBe(true);
   });
+
+  it('never reuses an image whose lineage check failed, with or without an index', async () => {
+    const runtime = new FakeRuntime();
+    const dir = ctxDir();
+    const index = new Map<string, string>();
+    runtime.images.set(PARENT_ID, imageInfo(PARENT_ID, ['sha256:l1']));
+    // The build gives an image that does not sit on the parent's layers (a last FROM elsewhere).
+    runtime.images.set(BUILT_ID, imageInfo(BUILT_ID, ['sha256:other', 'sha256:l2']));
+    const ctx = () => {
+      const c = buildContext(runtime, derived(dir), PARENT_ID);
+      c.buildIndex = { get: async (k) => index.get(k), set: async (k, id) => void index.set(k, id) };
+      return c;
+    };
+    const first = await dockerBuildPlugin.run(ctx());
+    expect(first.status).toBe('failed');
+    expect(index.size).toBe(0);
+    // The engine keeps the image with its key label; found by label, it is still not reused.
+    runtime.images.set(BUILT_ID, imageInfo(BUILT_ID, ['sha256:other', 'sha256:l2'], { labels: runtime.lastBuild().labels }));
+    const plain = buildContext(runtime, derived(dir), PARENT_ID);
+    const again = await dockerBuildPlugin.run(plain);
+    expect(again.cached).toBeUndefined();
+    expect(again.status).toBe('failed');
+    expect(runtime.builds).toHaveLength(2);
+  });
+
+  it('reuses nothing while an external FROM image is not in the engine (the build would pull whatever it is then)', async () => {
+    const runtime = new FakeRuntime();
+    const d = contextDir('FROM example.org/tools:1 AS tools\nARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY --from=tools /x /x\n');
+    dirs.push(d);
+    runtime.images.set(PARENT_ID, imageInfo(PARENT_ID, ['sha256:l1']));
+    runtime.images.set(BUILT_ID, imageInfo(BUILT_ID, ['sha256:l1', 'sha256:l2']));
+    await dockerBuildPlugin.run(buildContext(runtime, derived(d), PARENT_ID));
+    runtime.images.set(BUILT_ID, imageInfo(BUILT_ID, ['sha256:l1', 'sha256:l2'], { labels: runtime.lastBuild().labels }));
+    expect((await dockerBuildPlugin.run(buildContext(runtime, derived(d), PARENT_ID))).cached).toBeUndefined();
+    expect(runtime.builds).toHaveLength(2);
+    // Once the engine has it, its image ID is an input like any other, and the key holds.
+    runtime.images.set('example.org/tools:1', imageInfo('sha256:tools', ['sha256:t1']));
+    await dockerBuildPlugin.run(buildContext(runtime, derived(d), PARENT_ID));
+    runtime.images.set(BUILT_ID, imageInfo(BUILT_ID, ['sha256:l1', 'sha256:l2'], { labels: runtime.lastBuild().labels }));
+    expect((await dockerBuildPlugin.run(buildContext(runtime, derived(d), PARENT_ID))).cached).toBeDefined();
+    expect(runtime.builds).toHaveLength(3);
+  });
 });

@@ -81,4 +81,11 @@ describe('externalFromRefs', () => {
   it('skips comments and lists each image once', () => {
     expect(externalFromRefs(dockerfile('# FROM ignored:1', 'FROM alpine:3.20 AS a', 'FROM alpine:3.20 AS b'), {})).toEqual(['alpine:3.20']);
   });
+
+  it('counts images copied or mounted from outside the build, not stages or stage numbers', () => {
+    const text = ['ARG TOOLS=example.org/tools:2', 'FROM debian:trixie-slim AS build', 'RUN true', 'FROM scratch',
+      'COPY --from=build /a /a', 'COPY --from=0 /b /b', 'COPY --chown=1:1 --from=busybox:1.36 /bin/busybox /bin/', 'COPY --from=${TOOLS} /t /t',
+      'RUN --mount=type=bind,from=example.org/certs:1,target=/certs true'].join('\n');
+    expect(externalFromRefs(text, {})).toEqual(['debian:trixie-slim', 'busybox:1.36', 'example.org/tools:2', 'example.org/certs:1']);
+  });
 });
