@@ -169,21 +169,35 @@ export interface StageWorkersOptions {
 }
 
 /** Counts stages of one kind across queues: BullMQ's concurrency is per queue. */
+/**
+ * Stages of one kind a worker runs at once, across all the queues it consumes. `onFull(true)` when
+ * the last slot is taken, `onFull(false)` when one frees again: the workers stop fetching while
+ * full, so a stage waits in its queue (where an idle worker can take it) rather than in a busy
+ * worker's hands. A job fetched in the instant before the pause waits here for a slot.
+ */
 class Slots {
   private active = 0;
   private readonly waiters: (() => void)[] = [];
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly onFull: (full: boolean) => void,
+  ) {}
+  get full(): boolean {
+    return this.active >= this.size;
+  }
   acquire(): Promise<void> | undefined {
     if (this.active < this.size) {
       this.active += 1;
+      if (this.active === this.size) this.onFull(true);
       return undefined;
     }
     return new Promise((resolve) => this.waiters.push(resolve));
   }
   release(): void {
     const next = this.waiters.shift();
-    if (next) next();
-    else this.active -= 1;
+    if (next) return next();
+    this.active -= 1;
+    if (this.active === this.size - 1) this.onFull(false);
   }
 }
 
@@ -192,7 +206,7 @@ class Slots {
  * once, and every constrained queue whose requirements `labels` satisfy as they appear.
  */
 export class StageWorkers {
-  private readonly workers = new Map<string, Worker<StageJob>>();
+  private readonly workers = new Map<string, { worker: Worker<StageJob>; kind: StageKind }>();
   private readonly slots: Record<StageKind, Slots>;
   private readonly labels: Record<string, string>;
   private readonly prefix: string;
@@ -206,7 +220,7 @@ export class StageWorkers {
     private readonly options: StageWorkersOptions,
   ) {
     const concurrency = options.concurrency ?? 1;
-    this.slots = { build: new Slots(concurrency), test: new Slots(concurrency) };
+    this.slots = { build: new Slots(concurrency, (full) => this.pauseKind('build', full)), test: new Slots(concurrency, (full) => this.pauseKind('test', full)) };
     this.labels = options.labels ?? {};
     this.prefix = options.prefix ?? 'fipsyard-bull';
     for (const q of BASE_QUEUES) this.consume(q);
@@ -230,6 +244,15 @@ export class StageWorkers {
       }
     } catch {
       // Redis away: the next round tries again.
+    }
+  }
+
+  /** Stops (or restarts) fetching on every queue of a kind; the stages running go on. */
+  private pauseKind(kind: StageKind, full: boolean): void {
+    for (const { worker, kind: k } of this.workers.values()) {
+      if (k !== kind || this.closed) continue;
+      if (full) worker.pause(true).catch(() => undefined);
+      else void worker.resume();
     }
   }
 
@@ -257,7 +280,8 @@ export class StageWorkers {
         lockDuration: options.lockDurationMs ?? 30_000,
         stalledInterval: options.stalledIntervalMs ?? 15_000,
         maxStalledCount: options.maxStalledCount ?? 2,
-        autorun: true,
+        // A queue found while this worker is full starts fetching only once a slot frees.
+        autorun: false,
       },
     );
     w.on('error', () => {
@@ -271,13 +295,15 @@ export class StageWorkers {
         options.onGiveUp(job.data, `${stalled ? 'worker lost the stage too often' : `gave up after ${job.attemptsMade} attempts`}: ${err.message}`).catch(() => undefined);
       }
     });
-    this.workers.set(q.name, w);
+    this.workers.set(q.name, { worker: w, kind: q.kind });
+    if (this.slots[q.kind].full) void w.pause(true).then(() => w.run()).catch(() => undefined);
+    else void w.run().catch(() => undefined);
   }
 
   /** Waits until the workers are connected and listening, and the heartbeat (if any) is published. */
   async ready(): Promise<void> {
     await this.discovering;
-    await Promise.all([...this.workers.values()].map((w) => w.waitUntilReady()));
+    await Promise.all([...this.workers.values()].map(({ worker }) => worker.waitUntilReady()));
     await this.options.heartbeat?.start();
   }
 
@@ -285,7 +311,7 @@ export class StageWorkers {
   async refresh(): Promise<void> {
     this.discovering = this.discovering.then(() => this.discover());
     await this.discovering;
-    await Promise.all([...this.workers.values()].map((w) => w.waitUntilReady()));
+    await Promise.all([...this.workers.values()].map(({ worker }) => worker.waitUntilReady()));
   }
 
   /** Stops taking jobs; with `force`, running jobs are abandoned instead of awaited. */
@@ -294,13 +320,13 @@ export class StageWorkers {
     if (this.timer) clearInterval(this.timer);
     // A discovery round waits on Redis; with Redis gone it never ends, and closing must still end.
     await Promise.race([this.discovering, new Promise<void>((r) => setTimeout(r, force ? 0 : 2000).unref())]);
-    await Promise.all([...this.workers.values()].map((w) => w.close(force)));
+    await Promise.all([...this.workers.values()].map(({ worker }) => worker.close(force)));
     await this.options.heartbeat?.stop();
   }
 
   /** Aborts running jobs of a run (their processors see the AbortSignal). */
   cancelRun(runId: string, stageIds: readonly string[]): void {
-    for (const w of this.workers.values()) {
+    for (const { worker: w } of this.workers.values()) {
       for (const stageId of stageIds) w.cancelJob(jobIdFor({ runId, stageId }), 'cancelled');
     }
   }

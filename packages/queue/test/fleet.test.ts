@@ -138,6 +138,30 @@ describe('routing by requirements', () => {
     expect(most).toBe(1);
   });
 
+  it('a busy worker does not hold a constrained stage it has no slot for: an idle matching worker takes it', async () => {
+    const prefix = uniqueId('bq');
+    const queue = new StageQueue(await redis(), { prefix });
+    cleanups.push(() => queue.close());
+    let release!: () => void;
+    const blocker = new Promise<void>((r) => (release = r));
+    cleanups.push(async () => release());
+    const took: string[] = [];
+    await fleetOf(prefix, 'busy', { gpu: '1' }, async (job) => {
+      took.push(`busy:${job.stageId}`);
+      if (job.stageId === 'long') await blocker;
+    });
+    await queue.enqueue('build', { runId: 'r', stageId: 'long' });
+    await waitFor('the busy worker to start the long stage', () => took.includes('busy:long'));
+    await queue.enqueue('build', { runId: 'r', stageId: 'gpu-stage' }, { gpu: '1' });
+    // The busy worker has no free build slot, so it must leave the stage in the queue…
+    await new Promise((r) => setTimeout(r, 500));
+    await fleetOf(prefix, 'idle', { gpu: '1' }, async (job) => void took.push(`idle:${job.stageId}`));
+    // …where the idle worker that qualifies takes it while the first is still busy.
+    await waitFor('the idle worker to take the constrained stage', () => took.includes('idle:gpu-stage'), 5000);
+    expect(took).toEqual(['busy:long', 'idle:gpu-stage']);
+    release();
+  });
+
   // Timing is measured by `npm run bench` (scheduling overhead), not asserted here.
   it('a worker listening on a constrained queue too keeps taking unconstrained stages one by one', async () => {
     const prefix = uniqueId('bq');
