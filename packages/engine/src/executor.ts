@@ -171,6 +171,19 @@ export class StageExecutor {
       if (built) ctx.builtImageId = built;
     }
     log.info(`${kind} started (attempt ${attempt})`);
+    // Without a registry, a stage can only use images of its own engine: say so plainly when the
+    // one it starts from was built elsewhere (a retry may land on a worker of the right engine).
+    if (!registry) {
+      const needs = kind === 'build' ? (ctx.parentImageId ? { what: `parent ${image.parent}`, id: ctx.parentImageId } : undefined) : ctx.builtImageId ? { what: `image ${image.name}`, id: ctx.builtImageId } : undefined;
+      if (needs && !(await ctx.runtime.inspectImage(needs.id).catch(() => true))) {
+        await logChain;
+        return {
+          status: 'failed',
+          infrastructure: true,
+          reason: `${needs.what} (${needs.id}) is not in the Docker Engine of worker ${this.workerName}: it was built on another engine, or removed since. Workers on separate engines share images only through a registry: set registry: in pipeline.yaml, or run with --registry HOST:PORT`,
+        };
+      }
+    }
     // Registry mode: the image this stage starts from may have been built on another engine.
     if (registry) {
       const needed = kind === 'build' ? (image.parent !== undefined ? { what: `parent ${image.parent}`, stage: `build-${image.parent}` } : undefined) : { what: `image ${image.name}`, stage: `build-${image.name}` };

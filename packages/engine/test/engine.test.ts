@@ -308,6 +308,7 @@ describe('controller', () => {
     expect(await hh.store.claimStage(runId, 'build-base', 'dead-worker')).toBe(1);
     const fin = await hh.store.finishStage(runId, 'build-base', { status: 'succeeded', output: { kind: 'build', build: { imageId: 'sha256:from-dead-worker', logTail: [] } } });
     expect(fin.released).toEqual(['test-base']);
+    hh.runtime.images.add('sha256:from-dead-worker'); // the dead worker shared this engine
 
     await hh.startWorkers(1);
     const status = await followRun(hh.deps, runId, { signal: AbortSignal.timeout(15_000) });
@@ -315,6 +316,20 @@ describe('controller', () => {
     expect(hh.pluginLog.builds).toEqual([]); // the queued build-base job found its stage finished
     expect(hh.pluginLog.tests).toEqual([{ image: 'base', builtImageId: 'sha256:from-dead-worker', parentImageId: undefined }]);
     expect(await hh.store.getStage(runId, 'test-base')).toMatchObject({ state: 'succeeded', worker: 'w1', attempt: 1 });
+  });
+
+  it('without a registry, a stage whose image was built on another engine fails saying so, with the fix', async () => {
+    h = await harness(server.url, { workers: 0 });
+    const hh = h;
+    const runId = uniqueId('run');
+    await submitRun(hh.deps, { runId, ...singleImage() });
+    expect(await hh.store.claimStage(runId, 'build-base', 'worker-elsewhere')).toBe(1);
+    await hh.store.finishStage(runId, 'build-base', { status: 'succeeded', output: { kind: 'build', build: { imageId: 'sha256:built-elsewhere', logTail: [] } } });
+    // An infrastructure failure: BullMQ is asked to retry (perhaps on a worker of the right engine).
+    await expect(hh.makeExecutor('here').process({ runId, stageId: 'test-base' }, 'test', new AbortController().signal)).rejects.toThrow(
+      /image base \(sha256:built-elsewhere\) is not in the Docker Engine of worker here: it was built on another engine.*registry:/,
+    );
+    expect(hh.pluginLog.started).toEqual([]);
   });
 
   it('warns when no worker is connected and nothing starts', async () => {

@@ -75,6 +75,8 @@ export class FakeRuntime implements ContainerRuntime {
   readonly tags: { imageId: string; ref: string }[] = [];
   /** Tagging with one of these refs throws, as a daemon refusing a reference would. */
   readonly failTags = new Set<string>();
+  /** Images this engine holds: those it built, less any a test removes (built on "another engine"). */
+  readonly images = new Set<string>();
   constructor(readonly timeline: string[]) {}
 
   // The engine never reads container files itself; the fake plugins do not either.
@@ -96,12 +98,14 @@ export class FakeRuntime implements ContainerRuntime {
     request.onLog?.(`Step 1/1 : FROM ${request.args['BASE_IMAGE'] ?? 'scratch'}`);
     request.onLog?.(`Successfully built ${imageId}`);
     this.timeline.push(`built ${image}`);
+    this.images.add(imageId);
     return { status: 'built', imageId, logTail: [`Successfully built ${imageId}`] };
   }
   hashContext = noBuildCache.hashContext;
   findImageByLabel = noBuildCache.findImageByLabel;
-  async inspectImage(): Promise<ImageInfo | undefined> {
-    return undefined;
+  async inspectImage(ref: string): Promise<ImageInfo | undefined> {
+    if (!this.images.has(ref)) return undefined;
+    return { id: ref, repoTags: [], layers: [], env: {}, labels: {}, user: '', entrypoint: [], cmd: [], workingDir: '', exposedPorts: [], created: '' } as ImageInfo;
   }
   async tagImage(imageId: string, ref: string): Promise<void> {
     if (this.failTags.has(ref)) throw new Error(`cannot tag ${imageId} as ${ref}: refused by the fake daemon`);
