@@ -11,9 +11,9 @@ export interface WaitingStage {
 }
 
 /**
- * Remembers since when each constrained stage has had no live worker able to take it, and names
- * those past the grace period. A worker that joins in time resets the clock. Unconstrained stages
- * are never judged: every worker takes them, and "no worker at all" is only a warning.
+ * Remembers since when each waiting stage has had no live worker able to take it, and names those
+ * past the grace period. A worker that joins in time resets the clock. An unconstrained stage is
+ * taken by any worker, so it is judged only when no worker at all is alive.
  */
 export class UnschedulableTracker {
   private readonly since = new Map<string, number>();
@@ -29,7 +29,6 @@ export class UnschedulableTracker {
     const t = this.now();
     const current = new Set<string>();
     for (const s of waiting) {
-      if (Object.keys(s.requires).length === 0) continue;
       const key = `${runId}/${s.id}`;
       if (workers.some((w) => satisfies(w.labels, s.requires))) {
         this.since.delete(key);
@@ -38,7 +37,10 @@ export class UnschedulableTracker {
       current.add(key);
       const first = this.since.get(key) ?? t;
       this.since.set(key, first);
-      if (t - first >= this.graceMs) out.push({ id: s.id, reason: `unschedulable: ${unschedulableReason(s.requires, workers)}; waited ${Math.round((t - first) / 1000)} s` });
+      if (t - first >= this.graceMs) {
+        const why = Object.keys(s.requires).length > 0 ? unschedulableReason(s.requires, workers) : 'no worker is connected to this Redis';
+        out.push({ id: s.id, reason: `unschedulable: ${why}; waited ${Math.round((t - first) / 1000)} s` });
+      }
     }
     for (const key of this.since.keys()) if (key.startsWith(`${runId}/`) && !current.has(key)) this.since.delete(key);
     return out;

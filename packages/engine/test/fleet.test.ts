@@ -88,7 +88,7 @@ describe('unschedulable stages', () => {
     expect(stages.find((s) => s.id === 'test-base')?.worker).toBe('fips');
   });
 
-  it('the tracker resets when a matching worker appears in time, and judges only constrained stages', () => {
+  it('the tracker resets when a matching worker appears in time; an unconstrained stage fails only when no worker at all is alive', () => {
     let now = 0;
     const t = new UnschedulableTracker(1000, () => now);
     const waiting: WaitingStage[] = [
@@ -103,7 +103,15 @@ describe('unschedulable stages', () => {
     now = 1500;
     expect(t.check('r', waiting, [])).toEqual([]);
     now = 2600;
-    expect(t.check('r', waiting, [])).toEqual([{ id: 'a', reason: 'unschedulable: no worker offers fips-host=true (workers seen: none); waited 1 s' }]);
+    expect(t.check('r', waiting, [])).toEqual([
+      { id: 'a', reason: 'unschedulable: no worker offers fips-host=true (workers seen: none); waited 1 s' },
+      { id: 'b', reason: 'unschedulable: no worker is connected to this Redis; waited 1 s' },
+    ]);
+    // Any live worker takes an unconstrained stage.
+    now = 5000;
+    expect(t.check('r', [{ id: 'c', requires: {} }], [{ name: 'w', labels: {} }])).toEqual([]);
+    now = 9000;
+    expect(t.check('r', [{ id: 'c', requires: {} }], [{ name: 'w', labels: {} }])).toEqual([]);
   });
 });
 
