@@ -3,6 +3,9 @@ import type { ContainerRuntime, RegistryAuth } from '@fipsyard/plugin-api';
 import type { RunSnapshot } from '@fipsyard/report';
 import { ensureLocal, registryTargetOf } from './registry-mode.js';
 
+/** Images promoted at once: tagging is quick, pushing is bound by the registry. */
+const PROMOTE_AT_ONCE = 4;
+
 export interface Promotion {
   image: string;
   imageId: string;
@@ -18,9 +21,9 @@ export interface Promotion {
  * built, every check of every image passed (or was waived). A run that failed anywhere, or was
  * cancelled, moves no tag at all, not even those of images that passed on their own.
  *
- * For each image with `tags:`, in pipeline order (parents first): the image is made local to the
- * promoting engine (registry mode: pulled by the digest recorded at build, and checked to be the
- * very image ID built), each tag is applied, then (registry mode) pushed. The results are written
+ * For each image with `tags:` (a few at a time): the image is made local to the promoting engine
+ * (registry mode: pulled by the digest recorded at build, and checked to be the very image ID
+ * built), each tag is applied, then (registry mode) pushed. The results are written
  * into the snapshot's test stages (`tagged`, `pushed`), so the report shows them; a promotion
  * that fails marks that image's test stage failed, with the reason, and the run failed.
  */
@@ -34,15 +37,12 @@ export async function promoteRun(
   const log = options.log ?? (() => undefined);
   const registry = registryTargetOf(snapshot.pipeline);
   const stage = (id: string) => snapshot.stages.find((s) => s.id === id);
-  const out: Promotion[] = [];
-  for (const image of snapshot.pipeline.images) {
-    if (image.tags.length === 0) continue;
+  const one = async (image: RunSnapshot['pipeline']['images'][number]): Promise<Promotion | undefined> => {
     const build = stage(`build-${image.name}`)?.outcome?.output;
     const test = stage(`test-${image.name}`);
     const testOut = test?.outcome?.output;
-    if (build?.kind !== 'build' || !test?.outcome || testOut?.kind !== 'test') continue;
+    if (build?.kind !== 'build' || !test?.outcome || testOut?.kind !== 'test') return undefined;
     const p: Promotion = { image: image.name, imageId: build.build.imageId, tagged: [], pushed: [] };
-    out.push(p);
     try {
       if (registry) {
         const missing = await ensureLocal(runtime, `image ${image.name}`, build.build.imageId, build.build.pinned, options.auth, signal, log);
@@ -73,6 +73,20 @@ export async function promoteRun(
     } else {
       log(`promoted ${image.name}: ${[...p.tagged, ...p.pushed].join(', ')}`);
     }
-  }
+    return p;
+  };
+  // Images are independent here (every check already passed): a few at a time, results in
+  // pipeline order.
+  const tagged = snapshot.pipeline.images.filter((i) => i.tags.length > 0);
+  const results: (Promotion | undefined)[] = new Array(tagged.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < tagged.length) {
+      const i = next++;
+      results[i] = await one(tagged[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PROMOTE_AT_ONCE, tagged.length) }, lane));
+  const out = results.filter((p): p is Promotion => p !== undefined);
   return out;
 }
