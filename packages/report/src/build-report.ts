@@ -77,7 +77,7 @@ export function buildReport(run: RunSnapshot): RunReport {
     summary: {
       images: images.length,
       stages: { ...count(['succeeded', 'failed', 'skipped'] as const, stages.map((s) => s.status)), cached: stages.filter((s) => s.cached).length },
-      checks: count(['pass', 'fail', 'warn', 'skip'] as const, allChecks.map((c) => c.status)),
+      checks: { ...count(['pass', 'fail', 'warn', 'skip'] as const, allChecks.map((c) => c.status)), waived: allChecks.filter((c) => c.waived).length },
     },
     stages,
     images,

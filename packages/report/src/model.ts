@@ -37,7 +37,7 @@ export interface RunReport {
   finishedAt: string;
   host: Record<string, unknown>;
   /** `cached` counts succeeded stages whose result was reused (they are in `succeeded` too). */
-  summary: { images: number; stages: Record<ReportStageStatus, number> & { cached: number }; checks: Record<CheckResult['status'], number> };
+  summary: { images: number; stages: Record<ReportStageStatus, number> & { cached: number }; checks: Record<CheckResult['status'], number> & { waived: number } };
   stages: ReportStage[];
   images: ReportImage[];
 }

@@ -51,7 +51,7 @@ export function renderSummary(report: RunReport, style: Style = plainStyle): str
   const s = report.summary;
   lines.push('');
   lines.push(
-    `${colour(report.status, style.bold(report.status.toUpperCase()))}  ${s.images} images; stages ${s.stages.succeeded} succeeded${s.stages.cached ? ` (${s.stages.cached} cached)` : ''}, ${s.stages.failed} failed, ${s.stages.skipped} skipped; checks ${s.checks.pass} pass, ${s.checks.fail} fail, ${s.checks.warn} warn, ${s.checks.skip} skip`,
+    `${colour(report.status, style.bold(report.status.toUpperCase()))}  ${s.images} images; stages ${s.stages.succeeded} succeeded${s.stages.cached ? ` (${s.stages.cached} cached)` : ''}, ${s.stages.failed} failed, ${s.stages.skipped} skipped; checks ${s.checks.pass} pass, ${s.checks.fail} fail${s.checks.waived ? ` (${s.checks.waived} of them waived)` : ''}, ${s.checks.warn} warn, ${s.checks.skip} skip`,
   );
   return lines.join('\n');
 }

@@ -147,7 +147,7 @@ describe('buildReport', () => {
     expect(buildReport(mixedRun()).summary).toEqual({
       images: 3,
       stages: { succeeded: 3, failed: 2, skipped: 1, cached: 0 },
-      checks: { pass: 3, fail: 1, warn: 1, skip: 1 },
+      checks: { pass: 3, fail: 1, warn: 1, skip: 1, waived: 0 },
     });
   });
 

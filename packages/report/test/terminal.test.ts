@@ -49,6 +49,17 @@ describe('renderSummary', () => {
     expect(last).toBe('FAILED  2 images; stages 3 succeeded, 1 failed, 0 skipped; checks 1 pass, 1 fail, 1 warn, 0 skip');
   });
 
+  it('says how many of the failed checks are waived', () => {
+    const r = buildReport(
+      snapshot(
+        [base],
+        [builtStage('fips-base', BASE_ID), testedStage('fips-base', BASE_ID, [check('java', { status: 'fail', reason: 'no FIPS provider', waived: { reason: 'vendor JDK planned', expires: '2027-06-30' } })])],
+      ),
+    );
+    expect(r.summary.checks).toMatchObject({ fail: 1, waived: 1 });
+    expect(renderSummary(r).split('\n').at(-1)).toMatch(/checks 0 pass, 1 fail \(1 of them waived\), 0 warn, 0 skip$/);
+  });
+
   it('says "not built" for an image without an image ID', () => {
     const run = snapshot([base], [{ id: 'build-fips-base', state: 'failed', outcome: { status: 'failed', reason: 'build failed: exit code: 1' } }]);
     const text = renderSummary(buildReport(run));
