@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { labelProblem, UsageError } from '@fipsyard/core';
+import type { DockerRuntimeOptions, DockerTls } from '@fipsyard/runtime';
 
 /** Options for connectRedis from the environment. */
 export function redisOptions(cfg: EnvConfig): { tlsCa?: string } {
@@ -17,7 +18,7 @@ export interface EnvConfig {
   /** Docker Engine address (DOCKER_HOST); unset: /var/run/docker.sock. */
   dockerHost?: string;
   /** TLS to a tcp:// engine (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), as docker reads them. */
-  dockerTls?: { ca: string; cert: string; key: string };
+  dockerTls?: DockerTls;
   /** Log level for the structured logger. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Colour on the terminal. */
@@ -92,7 +93,7 @@ export function readEnvConfig(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): Env
 }
 
 /** Options for DockerRuntime from the environment. */
-export function dockerOptions(cfg: EnvConfig): { host?: string; tls?: { ca: string; cert: string; key: string } } {
+export function dockerOptions(cfg: EnvConfig): Pick<DockerRuntimeOptions, 'host' | 'tls'> {
   return { ...(cfg.dockerHost ? { host: cfg.dockerHost } : {}), ...(cfg.dockerTls ? { tls: cfg.dockerTls } : {}) };
 }
 

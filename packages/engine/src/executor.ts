@@ -133,7 +133,6 @@ export class StageExecutor {
       const out = rec?.outcome?.output;
       return out?.kind === 'build' ? out.build : undefined;
     };
-    const imageIdOf = async (buildStage: string) => (await buildOf(buildStage))?.imageId;
     const registry = registryTargetOf(run.pipeline);
     let logChain: Promise<unknown> = Promise.resolve();
     const ctx: StageContext = {
@@ -162,41 +161,31 @@ export class StageExecutor {
         return { status: 'failed', reason: describeError(err) };
       }
     }
-    if (image.parent !== undefined) {
-      const parentId = await imageIdOf(`build-${image.parent}`);
-      if (parentId) ctx.parentImageId = parentId;
-    }
-    if (kind === 'test') {
-      const built = await imageIdOf(`build-${image.name}`);
-      if (built) ctx.builtImageId = built;
-    }
+    const parentBuild = image.parent === undefined ? undefined : await buildOf(`build-${image.parent}`);
+    if (parentBuild) ctx.parentImageId = parentBuild.imageId;
+    const ownBuild = kind === 'test' ? await buildOf(`build-${image.name}`) : undefined;
+    if (ownBuild) ctx.builtImageId = ownBuild.imageId;
     log.info(`${kind} started (attempt ${attempt})`);
-    // Without a registry, a stage can only use images of its own engine: say so plainly when the
-    // one it starts from was built elsewhere (a retry may land on a worker of the right engine).
-    if (!registry) {
-      const needs = kind === 'build' ? (ctx.parentImageId ? { what: `parent ${image.parent}`, id: ctx.parentImageId } : undefined) : ctx.builtImageId ? { what: `image ${image.name}`, id: ctx.builtImageId } : undefined;
-      if (needs && !(await ctx.runtime.inspectImage(needs.id).catch(() => true))) {
+    // The image this stage starts from (a derived build's parent, a test stage's image) must be on
+    // this worker's engine. With a registry, it is pulled by the digest recorded at its build.
+    // Without one, it can only have been built here: say so plainly when it was built elsewhere
+    // (a retry may land on a worker of the right engine).
+    const needs = kind === 'build' ? (parentBuild ? { what: `parent ${image.parent}`, build: parentBuild } : undefined) : ownBuild ? { what: `image ${image.name}`, build: ownBuild } : undefined;
+    if (needs && registry) {
+      try {
+        const missing = await ensureLocal(ctx.runtime, needs.what, needs.build.imageId, needs.build.pinned, this.deps.registryAuth, signal, (l) => ctx.buildLog(l));
+        if (missing) return { status: 'failed', reason: missing };
+      } catch (err) {
         await logChain;
-        return {
-          status: 'failed',
-          infrastructure: true,
-          reason: `${needs.what} (${needs.id}) is not in the Docker Engine of worker ${this.workerName}: it was built on another engine, or removed since. Workers on separate engines share images only through a registry: set registry: in pipeline.yaml, or run with --registry HOST:PORT`,
-        };
+        return { status: 'failed', reason: `cannot pull ${needs.what}: ${describeError(err)}`, infrastructure: isInfrastructureError(err) };
       }
-    }
-    // Registry mode: the image this stage starts from may have been built on another engine.
-    if (registry) {
-      const needed = kind === 'build' ? (image.parent !== undefined ? { what: `parent ${image.parent}`, stage: `build-${image.parent}` } : undefined) : { what: `image ${image.name}`, stage: `build-${image.name}` };
-      const build = needed && (await buildOf(needed.stage));
-      if (needed && build) {
-        try {
-          const missing = await ensureLocal(ctx.runtime, needed.what, build.imageId, build.pinned, this.deps.registryAuth, signal, (l) => ctx.buildLog(l));
-          if (missing) return { status: 'failed', reason: missing };
-        } catch (err) {
-          await logChain;
-          return { status: 'failed', reason: `cannot pull ${needed.what}: ${describeError(err)}`, infrastructure: isInfrastructureError(err) };
-        }
-      }
+    } else if (needs && !(await ctx.runtime.inspectImage(needs.build.imageId).catch(() => true))) {
+      await logChain;
+      return {
+        status: 'failed',
+        infrastructure: true,
+        reason: `${needs.what} (${needs.build.imageId}) is not in the Docker Engine of worker ${this.workerName}: it was built on another engine, or removed since. Workers on separate engines share images only through a registry: set registry: in pipeline.yaml, or run with --registry HOST:PORT`,
+      };
     }
     const verdictKey = kind === 'test' && ctx.builtImageId && this.deps.verdicts ? await this.verdictKey(run, ctx, ctx.builtImageId).catch(() => undefined) : undefined;
     if (verdictKey && ctx.useCache) {

@@ -87,6 +87,5 @@ export async function promoteRun(
     }
   };
   await Promise.all(Array.from({ length: Math.min(PROMOTE_AT_ONCE, tagged.length) }, lane));
-  const out = results.filter((p): p is Promotion => p !== undefined);
-  return out;
+  return results.filter((p): p is Promotion => p !== undefined);
 }

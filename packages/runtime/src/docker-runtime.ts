@@ -87,8 +87,9 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly usesTls: boolean;
 
   constructor(options: DockerRuntimeOptions = {}, docker?: Docker) {
-    this.docker = docker ?? new Docker(dockerConnection(options.host, options.tls));
-    this.usesTls = options.tls !== undefined && !!options.host && !options.host.startsWith('unix:') && !options.host.startsWith('/');
+    const connection = dockerConnection(options.host, options.tls);
+    this.docker = docker ?? new Docker(connection);
+    this.usesTls = connection.protocol === 'https';
     this.where = options.host ?? '/var/run/docker.sock';
     this.tailLines = options.logTailLines ?? 40;
     this.idleHelper = options.idleHelper ?? (existsSync('/bin/busybox') ? '/bin/busybox' : undefined);
