@@ -4,9 +4,6 @@
 # Extra arguments go to scripts/bench/bench.mjs, e.g. `npm run bench -- --only scheduling,planning`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-env.sh npm docker redis base
-# Compiled output starts the CLI about half a second sooner than the TypeScript sources (apps/cli/bin).
-printf '\033[1m[%s]\033[0m compiling the TypeScript (tsc -b, incremental)\n' bench >&2
-npx tsc -b apps/cli/tsconfig.lib.json
+bash scripts/ensure-env.sh npm docker redis base compiled
 printf '\033[1m[bench]\033[0m node scripts/bench/bench.mjs %s\n' "$*" >&2
 exec node scripts/bench/bench.mjs "$@"
